@@ -1,0 +1,74 @@
+//! `tsynth` — command-line front end.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file only parses arguments,
+//! sets up logging and reports errors (message chain, exit code 1, never a backtrace).
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Design-space optimizer and genetic-programming synthesizer for token mechanisms.
+#[derive(Debug, Parser)]
+#[command(name = "tsynth", version, about, propagate_version = true)]
+struct Cli {
+    /// More log output (-v info, -vv debug, -vvv trace). `RUST_LOG` overrides.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compile a Solidity file with the tsynth compiler service (cached).
+    Compile(cmd::compile::Args),
+    /// Check, count and sample a grammar of building blocks.
+    #[command(subcommand)]
+    Grammar(cmd::grammar::GrammarCmd),
+    /// Show or emit a design (genotype file).
+    #[command(subcommand)]
+    Design(cmd::design::DesignCmd),
+    /// Micro-benchmarks of the hot paths (compiler service, EVM).
+    Bench(cmd::bench::Args),
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn,tsynth=info",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    let result = match cli.command {
+        Command::Compile(args) => cmd::compile::run(args),
+        Command::Grammar(c) => cmd::grammar::run(c),
+        Command::Design(c) => cmd::design::run(c),
+        Command::Bench(args) => cmd::bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
