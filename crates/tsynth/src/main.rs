@@ -34,8 +34,6 @@ enum Command {
     /// Show or emit a design (genotype file).
     #[command(subcommand)]
     Design(cmd::design::DesignCmd),
-    /// Micro-benchmarks of the hot paths (compiler service, EVM).
-    Bench(cmd::bench::Args),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -62,7 +60,6 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Grammar(c) => cmd::grammar::run(c),
         Command::Design(c) => cmd::design::run(c),
-        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(code) => code,
