@@ -1,1 +1,5 @@
-//! tsynth-sim
+//! `tsynth-sim` — TokenSPICE's job, in process: agent-based simulation of a candidate pool in
+//! the revm world, with honest agents, adversaries probing forks, KPIs per tick and the
+//! objectives the optimizer minimises.
+
+pub mod scenario;
