@@ -2,4 +2,5 @@
 //! the revm world, with honest agents, adversaries probing forks, KPIs per tick and the
 //! objectives the optimizer minimises.
 
+pub mod objectives;
 pub mod scenario;
