@@ -1,0 +1,646 @@
+//! The step-wise evolutionary engine: NSGA-II, optionally inside ALPS age layers.
+//!
+//! One call to [`Engine::step`] runs one generation (the first call evaluates the initial
+//! population). Everything the future depends on — population, ages, layers, generation
+//! counter, RNG state, archive, pending injected genotypes — lives in [`EngineState`],
+//! which is serde-serialisable; an engine rebuilt from a deserialised state continues
+//! exactly as the original would have.
+//!
+//! All randomness of selection and variation comes from one ChaCha8 stream consumed on the
+//! calling thread; the batch of evaluations runs on rayon and every evaluation receives a
+//! seed derived from the run seed and the individual's id, so results never depend on the
+//! number of threads.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::alps::AlpsConfig;
+use crate::archive::Archive;
+use crate::error::{MooError, Result};
+use crate::hypervolume::hypervolume;
+use crate::individual::Individual;
+use crate::problem::{EvalContext, Evaluation, Problem, evaluation_seed};
+use crate::survival::{Truncation, Workspace};
+
+/// Plain NSGA-II or NSGA-II inside ALPS age layers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    /// One population, elitist NSGA-II survival.
+    Nsga2,
+    /// Age-layered population; NSGA-II selection and survival inside each layer.
+    Alps(AlpsConfig),
+}
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineConfig {
+    /// Run seed: the same seed gives the same run.
+    pub seed: u64,
+    /// Population size (per layer in ALPS mode); offspring per layer per generation.
+    pub population_size: usize,
+    /// NSGA-II or ALPS.
+    pub mode: Mode,
+    /// Truncation of the last front during survival.
+    pub truncation: Truncation,
+    /// Optional cap on the archive size (pruned by crowding distance).
+    pub archive_cap: Option<usize>,
+    /// Reference point for the per-generation hypervolume of the archive.
+    pub reference_point: Option<Vec<f64>>,
+    /// How often a child that equals one of its parents is mutated again (MOJITO retries
+    /// until the child differs).
+    pub max_mutation_retries: u32,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            population_size: 100,
+            mode: Mode::Nsga2,
+            truncation: Truncation::default(),
+            archive_cap: None,
+            reference_point: None,
+            max_mutation_retries: 10,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Check the settings.
+    pub fn validate(&self) -> Result<()> {
+        if self.population_size < 2 {
+            return Err(MooError::InvalidConfig(format!(
+                "population size must be at least 2, got {}",
+                self.population_size
+            )));
+        }
+        if let Mode::Alps(alps) = &self.mode {
+            alps.validate().map_err(MooError::InvalidConfig)?;
+        }
+        if self.archive_cap == Some(0) {
+            return Err(MooError::InvalidConfig(
+                "archive cap must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn layer_count(&self) -> usize {
+        match &self.mode {
+            Mode::Nsga2 => 1,
+            Mode::Alps(a) => a.layers,
+        }
+    }
+
+    fn max_age(&self, layer: usize) -> Option<u32> {
+        match &self.mode {
+            Mode::Nsga2 => None,
+            Mode::Alps(a) => a.max_age(layer),
+        }
+    }
+
+    fn reseeds_at(&self, generation: u64) -> bool {
+        match &self.mode {
+            Mode::Nsga2 => false,
+            Mode::Alps(a) => {
+                a.reseed_layer0
+                    && a.layers > 1
+                    && generation > 0
+                    && generation.is_multiple_of(u64::from(a.age_gap))
+            }
+        }
+    }
+}
+
+/// Progress figures of one generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerationStats {
+    /// Generation number (0 = initial population).
+    pub generation: u64,
+    /// Evaluations done in this generation.
+    pub evaluations: usize,
+    /// Evaluations since the start of the run.
+    pub total_evaluations: u64,
+    /// Feasible individuals among this generation's evaluations.
+    pub feasible: usize,
+    /// Individuals in the population (all layers) after survival.
+    pub population: usize,
+    /// Feasible individuals in the population after survival.
+    pub population_feasible: usize,
+    /// Non-empty age layers (1 in NSGA-II mode).
+    pub layers: usize,
+    /// Size of the Pareto archive.
+    pub front_size: usize,
+    /// Hypervolume of the archive at the configured reference point (0 while nothing
+    /// feasible has been found); `None` without a reference point.
+    pub hypervolume: Option<f64>,
+}
+
+/// Everything the engine's future depends on (serde-serialisable).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EngineState<G, E> {
+    config: EngineConfig,
+    generation: u64,
+    initialized: bool,
+    next_id: u64,
+    evaluations: u64,
+    num_objectives: Option<usize>,
+    layers: Vec<Vec<Individual<G, E>>>,
+    rng: ChaCha8Rng,
+    archive: Archive<G, E>,
+    pending: Vec<G>,
+}
+
+/// The evolutionary engine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "G: Serialize, E: Serialize",
+    deserialize = "G: Deserialize<'de>, E: Deserialize<'de>"
+))]
+pub struct Engine<G, E> {
+    state: EngineState<G, E>,
+    #[serde(skip)]
+    work: Workspace,
+    #[serde(skip)]
+    keep: Vec<u32>,
+}
+
+struct Birth<G> {
+    genotype: G,
+    layer: usize,
+    age: u32,
+}
+
+impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
+    /// A new engine; the first [`Engine::step`] evaluates the initial population.
+    pub fn new(config: EngineConfig) -> Result<Self> {
+        config.validate()?;
+        let rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let archive = Archive::new(config.archive_cap);
+        Ok(Self {
+            state: EngineState {
+                config,
+                generation: 0,
+                initialized: false,
+                next_id: 0,
+                evaluations: 0,
+                num_objectives: None,
+                layers: Vec::new(),
+                rng,
+                archive,
+                pending: Vec::new(),
+            },
+            work: Workspace::new(),
+            keep: Vec::new(),
+        })
+    }
+
+    /// Rebuild an engine from a saved state (e.g. a checkpoint).
+    pub fn from_state(state: EngineState<G, E>) -> Result<Self> {
+        state.config.validate()?;
+        Ok(Self {
+            state,
+            work: Workspace::new(),
+            keep: Vec::new(),
+        })
+    }
+
+    /// The complete state, for checkpointing.
+    pub fn state(&self) -> &EngineState<G, E> {
+        &self.state
+    }
+
+    /// Consume the engine, returning its state.
+    pub fn into_state(self) -> EngineState<G, E> {
+        self.state
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.state.config
+    }
+
+    /// Add known genotypes to the initial population (before the first step only). If
+    /// more than `population_size` are injected, survival picks among them.
+    pub fn inject(&mut self, genotypes: impl IntoIterator<Item = G>) -> Result<()> {
+        if self.state.initialized {
+            return Err(MooError::InvalidConfig(
+                "individuals can only be injected before the first generation".into(),
+            ));
+        }
+        self.state.pending.extend(genotypes);
+        Ok(())
+    }
+
+    /// Generations completed after the initial population (0 right after it).
+    pub fn generation(&self) -> u64 {
+        self.state.generation
+    }
+
+    /// True once the initial population has been evaluated.
+    pub fn is_initialized(&self) -> bool {
+        self.state.initialized
+    }
+
+    /// Evaluations since the start of the run.
+    pub fn evaluations(&self) -> u64 {
+        self.state.evaluations
+    }
+
+    /// The age layers (a single layer in NSGA-II mode), youngest first.
+    pub fn layers(&self) -> &[Vec<Individual<G, E>>] {
+        &self.state.layers
+    }
+
+    /// Every individual of the population with its layer index.
+    pub fn population(&self) -> impl Iterator<Item = (usize, &Individual<G, E>)> + '_ {
+        self.state
+            .layers
+            .iter()
+            .enumerate()
+            .flat_map(|(l, v)| v.iter().map(move |i| (l, i)))
+    }
+
+    /// The Pareto archive of everything evaluated.
+    pub fn archive(&self) -> &Archive<G, E> {
+        &self.state.archive
+    }
+
+    /// The first front (constrained dominance) of the current population, all layers.
+    pub fn population_front(&mut self) -> Vec<&Individual<G, E>> {
+        let Some(m) = self.state.num_objectives else {
+            return Vec::new();
+        };
+        let all: Vec<&Individual<G, E>> = self.state.layers.iter().flatten().collect();
+        self.work.load(
+            m,
+            all.iter().map(|i| (i.objectives.as_slice(), i.violation)),
+        );
+        if self.work.fronts().is_empty() {
+            return Vec::new();
+        }
+        self.work
+            .fronts()
+            .front(0)
+            .iter()
+            .map(|&k| all[k as usize])
+            .collect()
+    }
+
+    /// Run generations until at least `max_evaluations` evaluations are done, calling
+    /// `on_generation` after each.
+    pub fn run<P>(
+        &mut self,
+        problem: &P,
+        max_evaluations: u64,
+        mut on_generation: impl FnMut(&GenerationStats),
+    ) -> Result<()>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        while self.state.evaluations < max_evaluations {
+            let stats = self.step(problem)?;
+            on_generation(&stats);
+        }
+        Ok(())
+    }
+
+    /// Run one generation (the first call evaluates the initial population).
+    ///
+    /// On error (an evaluation failed or returned invalid values) the state is left as it
+    /// was before the call.
+    pub fn step<P>(&mut self, problem: &P) -> Result<GenerationStats>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        let m = problem.num_objectives();
+        if m == 0 {
+            return Err(MooError::InvalidConfig(
+                "the problem has no objectives".into(),
+            ));
+        }
+        if let Some(known) = self.state.num_objectives
+            && known != m
+        {
+            return Err(MooError::DimensionMismatch {
+                what: "problem (objectives changed since the run started)".into(),
+                expected: known,
+                got: m,
+            });
+        }
+        if let Some(r) = &self.state.config.reference_point
+            && r.len() != m
+        {
+            return Err(MooError::DimensionMismatch {
+                what: "reference point".into(),
+                expected: m,
+                got: r.len(),
+            });
+        }
+        let saved_rng = self.state.rng.clone();
+        let result = if self.state.initialized {
+            self.next_generation(problem, m)
+        } else {
+            self.initial_population(problem, m)
+        };
+        if result.is_err() {
+            self.state.rng = saved_rng;
+        }
+        result
+    }
+
+    fn initial_population<P>(&mut self, problem: &P, m: usize) -> Result<GenerationStats>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        let n = self.state.config.population_size;
+        let mut births: Vec<Birth<G>> = self
+            .state
+            .pending
+            .iter()
+            .cloned()
+            .map(|genotype| Birth {
+                genotype,
+                layer: 0,
+                age: 0,
+            })
+            .collect();
+        while births.len() < n {
+            births.push(Birth {
+                genotype: problem.random_genotype(&mut self.state.rng),
+                layer: 0,
+                age: 0,
+            });
+        }
+        let born = self.evaluate(problem, births, 0, m)?;
+        self.state.pending.clear();
+        self.state.num_objectives = Some(m);
+        self.state.initialized = true;
+        let new_count = born.len();
+        let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
+        self.state.archive.extend(born.iter().map(|(_, i)| i));
+        let cands: Vec<Individual<G, E>> = born.into_iter().map(|(_, i)| i).collect();
+        let layer0 = self.survive(cands, m);
+        self.state.layers = vec![layer0];
+        Ok(self.stats(new_count, feasible))
+    }
+
+    fn next_generation<P>(&mut self, problem: &P, m: usize) -> Result<GenerationStats>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        let generation = self.state.generation + 1;
+        let n = self.state.config.population_size;
+        let reseed = self.state.config.reseeds_at(generation);
+        let mut births: Vec<Birth<G>> = Vec::new();
+        for layer in 0..self.state.layers.len() {
+            if self.state.layers[layer].is_empty() || (reseed && layer == 0) {
+                continue;
+            }
+            self.breed(problem, layer, m, &mut births);
+        }
+        if reseed {
+            for _ in 0..n {
+                births.push(Birth {
+                    genotype: problem.random_genotype(&mut self.state.rng),
+                    layer: 0,
+                    age: 0,
+                });
+            }
+        }
+        let born = self.evaluate(problem, births, generation, m)?;
+
+        // Commit: nothing below can fail.
+        self.state.generation = generation;
+        let new_count = born.len();
+        let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
+        self.state.archive.extend(born.iter().map(|(_, i)| i));
+        for ind in self.state.layers.iter_mut().flatten() {
+            ind.age = ind.age.saturating_add(1);
+        }
+
+        let layer_count = self.state.config.layer_count();
+        let mut offspring: Vec<Vec<Individual<G, E>>> =
+            (0..layer_count).map(|_| Vec::new()).collect();
+        for (layer, ind) in born {
+            offspring[layer].push(ind);
+        }
+        let mut old = std::mem::take(&mut self.state.layers);
+        old.resize_with(layer_count, Vec::new);
+        let mut incoming: Vec<Individual<G, E>> = Vec::new();
+        let mut layers: Vec<Vec<Individual<G, E>>> = Vec::with_capacity(layer_count);
+        for (layer, (previous, children)) in old.into_iter().zip(offspring).enumerate() {
+            let mut cands: Vec<Individual<G, E>>;
+            let mut moving_up: Vec<Individual<G, E>> = Vec::new();
+            if reseed && layer == 0 {
+                moving_up = previous;
+                cands = children;
+            } else {
+                cands = previous;
+                cands.extend(children);
+            }
+            cands.append(&mut incoming);
+            if let Some(limit) = self.state.config.max_age(layer) {
+                let (fit, too_old): (Vec<_>, Vec<_>) =
+                    cands.into_iter().partition(|i| i.age <= limit);
+                cands = fit;
+                moving_up.extend(too_old);
+            }
+            incoming = moving_up;
+            layers.push(self.survive(cands, m));
+        }
+        while layers.len() > 1 && layers.last().is_some_and(Vec::is_empty) {
+            layers.pop();
+        }
+        self.state.layers = layers;
+        Ok(self.stats(new_count, feasible))
+    }
+
+    /// Produce `population_size` children for `layer` from parents in `layer` and the
+    /// layer below.
+    fn breed<P>(&mut self, problem: &P, layer: usize, m: usize, births: &mut Vec<Birth<G>>)
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        let n = self.state.config.population_size;
+        let retries = self.state.config.max_mutation_retries;
+        let layers = &self.state.layers;
+        let own = &layers[layer];
+        let below: &[Individual<G, E>] = if layer > 0 { &layers[layer - 1] } else { &[] };
+        let parent = |k: usize| -> &Individual<G, E> {
+            if k < own.len() {
+                &own[k]
+            } else {
+                &below[k - own.len()]
+            }
+        };
+        self.work.load(
+            m,
+            own.iter()
+                .chain(below.iter())
+                .map(|i| (i.objectives.as_slice(), i.violation)),
+        );
+        let rng = &mut self.state.rng;
+        let mut made = 0;
+        while made < n {
+            let a = parent(self.work.tournament(rng));
+            let b = parent(self.work.tournament(rng));
+            let (c1, c2) = problem.crossover(&a.genotype, &b.genotype, rng);
+            let age = a.age.max(b.age).saturating_add(1);
+            for mut child in [c1, c2] {
+                if made == n {
+                    break;
+                }
+                problem.mutate(&mut child, rng);
+                let mut tries = 0;
+                while tries < retries && (child == a.genotype || child == b.genotype) {
+                    problem.mutate(&mut child, rng);
+                    tries += 1;
+                }
+                births.push(Birth {
+                    genotype: child,
+                    layer,
+                    age,
+                });
+                made += 1;
+            }
+        }
+    }
+
+    /// Evaluate a batch on rayon; results come back in birth order.
+    fn evaluate<P>(
+        &mut self,
+        problem: &P,
+        births: Vec<Birth<G>>,
+        generation: u64,
+        m: usize,
+    ) -> Result<Vec<(usize, Individual<G, E>)>>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+    {
+        let seed = self.state.config.seed;
+        let first_id = self.state.next_id;
+        let results: Vec<std::result::Result<Evaluation<E>, P::Error>> = births
+            .par_iter()
+            .enumerate()
+            .map(|(k, b)| {
+                let id = first_id + k as u64;
+                let ctx = EvalContext {
+                    id,
+                    generation,
+                    layer: b.layer,
+                    seed: evaluation_seed(seed, id),
+                };
+                problem.evaluate(&b.genotype, &ctx)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(births.len());
+        for (k, (birth, result)) in births.into_iter().zip(results).enumerate() {
+            let id = first_id + k as u64;
+            let eval = result.map_err(|e| MooError::Evaluation {
+                id,
+                generation,
+                source: Box::new(e),
+            })?;
+            validate_evaluation(&eval, m, id)?;
+            out.push((
+                birth.layer,
+                Individual {
+                    id,
+                    genotype: birth.genotype,
+                    objectives: eval.objectives,
+                    violation: eval.violation,
+                    extra: eval.extra,
+                    age: birth.age,
+                    born: generation,
+                },
+            ));
+        }
+        self.state.next_id = first_id + out.len() as u64;
+        self.state.evaluations += out.len() as u64;
+        Ok(out)
+    }
+
+    /// NSGA-II survival of `cands` down to the population size.
+    fn survive(&mut self, cands: Vec<Individual<G, E>>, m: usize) -> Vec<Individual<G, E>> {
+        let n = self.state.config.population_size;
+        if cands.len() <= n {
+            return cands;
+        }
+        self.work.load(
+            m,
+            cands.iter().map(|i| (i.objectives.as_slice(), i.violation)),
+        );
+        self.work
+            .survivors(n, self.state.config.truncation, &mut self.keep);
+        let mut keep = self.keep.iter().peekable();
+        cands
+            .into_iter()
+            .enumerate()
+            .filter_map(|(k, ind)| {
+                if keep.peek().is_some_and(|&&t| t as usize == k) {
+                    keep.next();
+                    Some(ind)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn stats(&self, evaluations: usize, feasible: usize) -> GenerationStats {
+        let archive = &self.state.archive;
+        let hypervolume = self.state.config.reference_point.as_ref().map(|r| {
+            if archive.is_feasible() {
+                hypervolume(&archive.objectives(), r).unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        });
+        GenerationStats {
+            generation: self.state.generation,
+            evaluations,
+            total_evaluations: self.state.evaluations,
+            feasible,
+            population: self.state.layers.iter().map(Vec::len).sum(),
+            population_feasible: self
+                .state
+                .layers
+                .iter()
+                .flatten()
+                .filter(|i| i.is_feasible())
+                .count(),
+            layers: self.state.layers.iter().filter(|l| !l.is_empty()).count(),
+            front_size: archive.len(),
+            hypervolume,
+        }
+    }
+}
+
+fn validate_evaluation<E>(eval: &Evaluation<E>, m: usize, id: u64) -> Result<()> {
+    let what = || format!("evaluation of individual {id}");
+    if eval.objectives.len() != m {
+        return Err(MooError::DimensionMismatch {
+            what: what(),
+            expected: m,
+            got: eval.objectives.len(),
+        });
+    }
+    if let Some(&v) = eval.objectives.iter().find(|v| v.is_nan()) {
+        return Err(MooError::InvalidValue {
+            what: what(),
+            value: v,
+            reason: "NaN objective",
+        });
+    }
+    if eval.violation.is_nan() || eval.violation < 0.0 {
+        return Err(MooError::InvalidValue {
+            what: what(),
+            value: eval.violation,
+            reason: "constraint violation must be a non-negative number",
+        });
+    }
+    Ok(())
+}

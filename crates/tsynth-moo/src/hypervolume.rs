@@ -1,0 +1,316 @@
+//! Exact hypervolume (all objectives minimised) and hypervolume contributions.
+//!
+//! * 2-D: one sort and a sweep, O(n log n).
+//! * 3-D: sweep along the third objective keeping the 2-D staircase of the points seen so
+//!   far in a balanced tree, so every point is inserted and removed at most once:
+//!   O(n log n).
+//! * d ≥ 4: slicing along the last objective, each slice measured by the (d−1)-D routine
+//!   (down to the 3-D sweep), O(n^(d−2) log n).
+//!
+//! Points that are not strictly better than the reference point in every objective
+//! contribute nothing and are ignored; dominated and duplicate points add nothing.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use crate::error::{MooError, Result};
+
+/// Hypervolume of `points` with respect to `reference`.
+///
+/// Errors when a point's length differs from the reference's, or a value is NaN.
+pub fn hypervolume(points: &[Vec<f64>], reference: &[f64]) -> Result<f64> {
+    let m = reference.len();
+    let mut flat = Vec::with_capacity(points.len() * m);
+    for (i, p) in points.iter().enumerate() {
+        check_point(p, m, i)?;
+        if is_inside(p, reference) {
+            flat.extend_from_slice(p);
+        }
+    }
+    check_point(reference, m, usize::MAX)?;
+    Ok(hv_filtered(&mut flat, m, reference))
+}
+
+/// Hypervolume of points stored row-major in `objectives` (`reference.len()` per point).
+pub fn hypervolume_flat(objectives: &[f64], reference: &[f64]) -> Result<f64> {
+    let m = reference.len();
+    if m == 0 || !objectives.len().is_multiple_of(m) {
+        return Err(MooError::DimensionMismatch {
+            what: "flat objective buffer".into(),
+            expected: m,
+            got: objectives.len(),
+        });
+    }
+    check_point(reference, m, usize::MAX)?;
+    let mut flat = Vec::with_capacity(objectives.len());
+    for (i, p) in objectives.chunks_exact(m).enumerate() {
+        check_point(p, m, i)?;
+        if is_inside(p, reference) {
+            flat.extend_from_slice(p);
+        }
+    }
+    Ok(hv_filtered(&mut flat, m, reference))
+}
+
+/// Exclusive hypervolume contribution of every point: the volume lost when that point
+/// alone is removed. Dominated points, duplicates and points outside the reference box
+/// contribute 0.
+pub fn hypervolume_contributions(points: &[Vec<f64>], reference: &[f64]) -> Result<Vec<f64>> {
+    let m = reference.len();
+    check_point(reference, m, usize::MAX)?;
+    for (i, p) in points.iter().enumerate() {
+        check_point(p, m, i)?;
+    }
+    if m == 2 {
+        return Ok(contributions_2d(points, reference));
+    }
+    let inside: Vec<usize> = (0..points.len())
+        .filter(|&i| is_inside(&points[i], reference))
+        .collect();
+    let mut flat: Vec<f64> = inside
+        .iter()
+        .flat_map(|&i| points[i].iter().copied())
+        .collect();
+    let total = hv_filtered(&mut flat.clone(), m, reference);
+    let mut out = vec![0.0; points.len()];
+    let mut rest = Vec::with_capacity(flat.len());
+    for (k, &i) in inside.iter().enumerate() {
+        rest.clear();
+        rest.extend_from_slice(&flat[..k * m]);
+        rest.extend_from_slice(&flat[(k + 1) * m..]);
+        let without = hv_filtered(&mut rest, m, reference);
+        out[i] = (total - without).max(0.0);
+    }
+    flat.clear();
+    Ok(out)
+}
+
+fn check_point(p: &[f64], m: usize, index: usize) -> Result<()> {
+    let what = || {
+        if index == usize::MAX {
+            "reference point".to_string()
+        } else {
+            format!("point {index}")
+        }
+    };
+    if p.len() != m {
+        return Err(MooError::DimensionMismatch {
+            what: what(),
+            expected: m,
+            got: p.len(),
+        });
+    }
+    if let Some(&v) = p.iter().find(|v| v.is_nan()) {
+        return Err(MooError::InvalidValue {
+            what: what(),
+            value: v,
+            reason: "NaN objective",
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn is_inside(p: &[f64], reference: &[f64]) -> bool {
+    p.iter().zip(reference).all(|(x, r)| x < r)
+}
+
+/// Hypervolume of points already known to lie strictly inside the reference box.
+/// Reorders `flat`.
+fn hv_filtered(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
+    if flat.is_empty() || m == 0 {
+        return 0.0;
+    }
+    match m {
+        1 => {
+            let best = flat.iter().copied().fold(f64::INFINITY, f64::min);
+            reference[0] - best
+        }
+        2 => hv2d(flat, reference),
+        3 => hv3d(flat, reference),
+        _ => hv_slicing(flat, m, reference),
+    }
+}
+
+fn hv2d(flat: &[f64], reference: &[f64]) -> f64 {
+    let mut pts: Vec<(f64, f64)> = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
+    pts.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let (r0, r1) = (reference[0], reference[1]);
+    let mut best_y = r1;
+    let mut volume = 0.0;
+    for (x, y) in pts {
+        if y < best_y {
+            volume += (r0 - x) * (best_y - y);
+            best_y = y;
+        }
+    }
+    volume
+}
+
+/// Total-order key for the staircase tree (−0.0 is normalised to 0.0).
+#[derive(Debug, Clone, Copy)]
+struct Key(f64);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// A 2-D staircase (x ascending, y strictly descending) with its dominated area.
+struct Staircase {
+    steps: BTreeMap<Key, f64>,
+    area: f64,
+    rx: f64,
+    ry: f64,
+    removed: Vec<Key>,
+}
+
+impl Staircase {
+    fn new(rx: f64, ry: f64) -> Self {
+        Self {
+            steps: BTreeMap::new(),
+            area: 0.0,
+            rx,
+            ry,
+            removed: Vec::new(),
+        }
+    }
+
+    /// Insert (x, y); returns false when the point is weakly dominated by the staircase.
+    fn insert(&mut self, x: f64, y: f64) -> bool {
+        let x = x + 0.0;
+        let key = Key(x);
+        if let Some((_, &py)) = self.steps.range(..=key).next_back()
+            && py <= y
+        {
+            return false;
+        }
+        let left_y = self
+            .steps
+            .range(..key)
+            .next_back()
+            .map_or(self.ry, |(_, &ly)| ly);
+        self.removed.clear();
+        let mut cur_x = x;
+        let mut cur_y = left_y;
+        let mut added = 0.0;
+        let mut right_x = self.rx;
+        for (k, &sy) in self.steps.range(key..) {
+            if sy >= y {
+                added += (k.0 - cur_x) * (cur_y - y);
+                cur_x = k.0;
+                cur_y = sy;
+                self.removed.push(*k);
+            } else {
+                right_x = k.0;
+                break;
+            }
+        }
+        added += (right_x - cur_x) * (cur_y - y);
+        for k in self.removed.drain(..) {
+            self.steps.remove(&k);
+        }
+        self.steps.insert(key, y);
+        self.area += added;
+        true
+    }
+}
+
+fn hv3d(flat: &mut [f64], reference: &[f64]) -> f64 {
+    let mut pts: Vec<[f64; 3]> = flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+    pts.sort_unstable_by(|a, b| {
+        a[2].total_cmp(&b[2])
+            .then(a[0].total_cmp(&b[0]))
+            .then(a[1].total_cmp(&b[1]))
+    });
+    let mut stairs = Staircase::new(reference[0], reference[1]);
+    let mut volume = 0.0;
+    let mut prev_z = pts[0][2];
+    for p in &pts {
+        volume += stairs.area * (p[2] - prev_z);
+        prev_z = p[2];
+        stairs.insert(p[0], p[1]);
+    }
+    volume + stairs.area * (reference[2] - prev_z)
+}
+
+fn hv_slicing(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
+    let n = flat.len() / m;
+    let last = m - 1;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| flat[a * m + last].total_cmp(&flat[b * m + last]));
+    let mut prefix: Vec<f64> = Vec::with_capacity(n * last);
+    let mut scratch: Vec<f64> = Vec::with_capacity(n * last);
+    let mut volume = 0.0;
+    for (t, &i) in order.iter().enumerate() {
+        prefix.extend_from_slice(&flat[i * m..i * m + last]);
+        let z = flat[i * m + last];
+        let next_z = order
+            .get(t + 1)
+            .map_or(reference[last], |&j| flat[j * m + last]);
+        let depth = next_z - z;
+        if depth <= 0.0 {
+            continue;
+        }
+        scratch.clear();
+        scratch.extend_from_slice(&prefix);
+        volume += hv_filtered(&mut scratch, last, &reference[..last]) * depth;
+    }
+    volume
+}
+
+fn contributions_2d(points: &[Vec<f64>], reference: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..points.len())
+        .filter(|&i| is_inside(&points[i], reference))
+        .collect();
+    idx.sort_unstable_by(|&a, &b| {
+        points[a][0]
+            .total_cmp(&points[b][0])
+            .then(points[a][1].total_cmp(&points[b][1]))
+    });
+    // Keep the staircase: strictly decreasing y; a point equal to the kept one is a
+    // duplicate, which makes the kept one's contribution zero as well.
+    let mut stairs: Vec<usize> = Vec::with_capacity(idx.len());
+    let mut duplicated: Vec<bool> = Vec::with_capacity(idx.len());
+    for &i in &idx {
+        match stairs.last() {
+            Some(&k) if points[k][1] <= points[i][1] => {
+                if points[k] == points[i]
+                    && let Some(d) = duplicated.last_mut()
+                {
+                    *d = true;
+                }
+            }
+            _ => {
+                stairs.push(i);
+                duplicated.push(false);
+            }
+        }
+    }
+    let mut out = vec![0.0; points.len()];
+    for (t, &i) in stairs.iter().enumerate() {
+        if duplicated[t] {
+            continue;
+        }
+        let right_x = stairs.get(t + 1).map_or(reference[0], |&j| points[j][0]);
+        let upper_y = if t == 0 {
+            reference[1]
+        } else {
+            points[stairs[t - 1]][1]
+        };
+        out[i] = (right_x - points[i][0]) * (upper_y - points[i][1]);
+    }
+    out
+}

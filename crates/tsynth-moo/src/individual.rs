@@ -1,0 +1,30 @@
+//! An evaluated member of the population.
+
+use serde::{Deserialize, Serialize};
+
+/// One evaluated individual.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Individual<G, E> {
+    /// Unique identifier within the run (creation order).
+    pub id: u64,
+    /// The genotype.
+    pub genotype: G,
+    /// Objective values (all minimised).
+    pub objectives: Vec<f64>,
+    /// Total constraint violation (0 = feasible).
+    pub violation: f64,
+    /// Opaque data returned by the evaluation.
+    pub extra: Option<E>,
+    /// ALPS age: 0 for a random individual, max(parent ages) + 1 for a child, and +1 for
+    /// every generation survived.
+    pub age: u32,
+    /// Generation in which it was created.
+    pub born: u64,
+}
+
+impl<G, E> Individual<G, E> {
+    /// True when the individual satisfies every constraint.
+    pub fn is_feasible(&self) -> bool {
+        self.violation <= 0.0
+    }
+}
