@@ -1,0 +1,161 @@
+//! Adversaries. They only ever act on a fork of the state (a probe), so probing never changes
+//! the main path. Each returns its net base-token gain in base units (0 when it cannot profit).
+//!
+//! - The rug-pulling publisher claims what it can, sells every datatoken it holds and
+//!   withdraws all its pool shares, all within one block.
+//! - The July-2022 attacker repeats stake → buy → unstake → sell within one block while each
+//!   loop profits, with a capital budget; its gain is the best it reached.
+
+use tsynth_evm::bindings::IDataPool;
+use tsynth_evm::{Address, U256, World};
+
+use crate::agents::{Contracts, Fatal, Holdings, TxCounts, TxOutcome, sell, send, view};
+
+/// Largest share of a pool balance one trade may move (Balancer caps in-amounts at 1/2).
+const MAX_TRADE_SHARE: f64 = 0.49;
+/// Sell or unstake chunks an adversary tries per probe.
+const MAX_CHUNKS: usize = 8;
+
+fn share_of(amount: U256, fraction: f64) -> U256 {
+    crate::units::scale(amount, fraction)
+}
+
+/// Sells up to `h.dt` in chunks no larger than the pool can take; stops at the first failure.
+fn sell_all(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    counts: &mut TxCounts,
+) -> Result<(), Fatal> {
+    for _ in 0..MAX_CHUNKS {
+        if h.dt.is_zero() {
+            break;
+        }
+        let pool_dt = view(world, c.pool, &IDataPool::dtBalanceCall {})?;
+        let chunk =
+            h.dt.min(share_of(pool_dt, MAX_TRADE_SHARE))
+                .max(U256::from(1));
+        if !sell(world, c, who, h, counts, chunk.min(h.dt))? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Unstakes up to `h.shares`, halving the chunk when the pool refuses (exit caps, per-block
+/// limits); stops when nothing more comes out.
+fn unstake_all(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+) -> Result<(), Fatal> {
+    let mut chunk = h.shares;
+    let mut tries = 0;
+    while !h.shares.is_zero() && !chunk.is_zero() && tries < 4 * MAX_CHUNKS {
+        tries += 1;
+        let amount = chunk.min(h.shares);
+        match send(
+            world,
+            who,
+            c.pool,
+            &IDataPool::unstakeCall { sharesIn: amount },
+            "adversary unstake",
+        )? {
+            TxOutcome::Ok(base_out) => {
+                h.shares -= amount;
+                h.base += base_out;
+            }
+            TxOutcome::Policy | TxOutcome::Failed => chunk /= U256::from(2),
+        }
+    }
+    Ok(())
+}
+
+/// Rug pull by the publisher on `world` (a fork). Returns its base-token gain.
+pub fn rug_pull(world: &mut World, c: &Contracts, publisher: Address) -> Result<U256, Fatal> {
+    let mut counts = TxCounts::default();
+    let mut h = Holdings {
+        base: world
+            .erc20_balance(c.base, publisher)
+            .map_err(|source| Fatal {
+                what: "read publisher base".into(),
+                source,
+            })?,
+        dt: world
+            .erc20_balance(c.dt, publisher)
+            .map_err(|source| Fatal {
+                what: "read publisher datatokens".into(),
+                source,
+            })?,
+        shares: view(world, c.pool, &IDataPool::sharesOfCall { who: publisher })?,
+    };
+    let base0 = h.base;
+    if !view(world, c.pool, &IDataPool::claimableCall {})?.is_zero()
+        && let TxOutcome::Ok(amount) = send(
+            world,
+            publisher,
+            c.pool,
+            &IDataPool::claimVestedCall {},
+            "rug claim",
+        )?
+    {
+        h.dt += amount;
+    }
+    sell_all(world, c, publisher, &mut h, &mut counts)?;
+    unstake_all(world, c, publisher, &mut h)?;
+    sell_all(world, c, publisher, &mut h, &mut counts)?;
+    Ok(h.base.saturating_sub(base0))
+}
+
+/// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times.
+/// Returns the best net gain over the loop prefixes (it stops as soon as a loop does not pay).
+pub fn stake_loop(
+    world: &mut World,
+    c: &Contracts,
+    attacker: Address,
+    capital: U256,
+    max_loops: u32,
+) -> Result<U256, Fatal> {
+    let mut counts = TxCounts::default();
+    let mut h = Holdings {
+        base: capital,
+        ..Holdings::default()
+    };
+    let mut best = U256::ZERO;
+    for _ in 0..max_loops {
+        let before = h.base;
+        let pool_base = view(world, c.pool, &IDataPool::baseBalanceCall {})?;
+        // Stake half the budget (within the pool's cap), buy with the rest.
+        let stake_in = (h.base / U256::from(2)).min(share_of(pool_base, MAX_TRADE_SHARE));
+        if stake_in.is_zero() {
+            break;
+        }
+        let TxOutcome::Ok(shares) = send(
+            world,
+            attacker,
+            c.pool,
+            &IDataPool::stakeCall { baseIn: stake_in },
+            "attacker stake",
+        )?
+        else {
+            break;
+        };
+        h.base -= stake_in;
+        h.shares += shares;
+        let pool_base = view(world, c.pool, &IDataPool::baseBalanceCall {})?;
+        let buy_in = h.base.min(share_of(pool_base, MAX_TRADE_SHARE));
+        crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
+        unstake_all(world, c, attacker, &mut h)?;
+        sell_all(world, c, attacker, &mut h, &mut counts)?;
+        let gain = h.base.saturating_sub(capital);
+        if gain > best {
+            best = gain;
+        }
+        if h.base <= before || !h.shares.is_zero() {
+            break;
+        }
+    }
+    Ok(best)
+}

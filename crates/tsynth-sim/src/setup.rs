@@ -1,0 +1,116 @@
+//! From a deployed environment and a compiled candidate to the state every seed starts from:
+//! the pool deployed and initialised by the publisher, every agent funded with its capital
+//! and its allowances given.
+
+use tsynth_evm::bindings::{IDataPool, IERC20};
+use tsynth_evm::{Address, EvmError, U256, World};
+use tsynth_solc::ContractArtifact;
+
+use crate::agents::{Contracts, Holdings};
+use crate::deploy::{DeployError, Env, PoolSetup, SetupStep};
+use crate::run::Prepared;
+use crate::scenario::Scenario;
+use crate::units::to_wei;
+
+/// The publisher's account.
+pub const PUBLISHER: Address = Address::repeat_byte(0xb0);
+/// The July-2022 attacker's account.
+pub const ATTACKER: Address = Address::repeat_byte(0xa7);
+/// The slippage prober's account.
+pub const PROBER: Address = Address::repeat_byte(0x9b);
+/// Base tokens (whole) given to the prober: enough for any dry-run buy.
+pub const PROBER_CAPITAL: f64 = 1e30;
+
+/// Address of honest agent number `i` (scenario order, groups expanded).
+pub fn agent_address(i: usize) -> Address {
+    let mut bytes = [0u8; 20];
+    bytes[0] = 0xa9;
+    bytes[12..].copy_from_slice(&(i as u64 + 1).to_be_bytes());
+    Address::from(bytes)
+}
+
+/// Deploys `candidate` with block parameters `params` into a copy of `env`, initialises it as
+/// the scenario says, and funds every agent. `complexity` is carried into the objectives.
+pub fn prepare(
+    env: &Env,
+    candidate: &ContractArtifact,
+    params: &[U256],
+    scenario: &Scenario,
+    complexity: f64,
+) -> Result<Prepared, DeployError> {
+    let mut world = env.world();
+    let setup = PoolSetup {
+        publisher: PUBLISHER,
+        base_amount: to_wei(scenario.pool.initial_base.get()),
+        initial_price: to_wei(scenario.pool.initial_price.get()),
+    };
+    let pool = env.deploy_candidate(&mut world, candidate, params, &setup)?;
+    let contracts = Contracts {
+        base: env.base,
+        dt: env.dt,
+        pool: pool.address,
+    };
+    let mut funded: Vec<(Address, U256)> = vec![
+        (PUBLISHER, to_wei(scenario.publisher.capital.get())),
+        (
+            ATTACKER,
+            to_wei(scenario.adversaries.attacker_capital.get()),
+        ),
+        (PROBER, to_wei(PROBER_CAPITAL)),
+    ];
+    let mut agents = Vec::new();
+    for spec in &scenario.agents {
+        for _ in 0..spec.count {
+            let addr = agent_address(agents.len());
+            agents.push(addr);
+            funded.push((addr, to_wei(spec.capital.get())));
+        }
+    }
+    for &(who, amount) in &funded {
+        if !amount.is_zero() {
+            env.mint_base(&mut world, who, amount)?;
+        }
+        for token in [contracts.base, contracts.dt] {
+            let approve = IERC20::approveCall {
+                spender: contracts.pool,
+                amount: U256::MAX,
+            };
+            world
+                .call_sol(who, token, &approve)
+                .map_err(|e| setup_err(env, candidate, e))?;
+        }
+    }
+    let read = |world: &mut World, token: Address| {
+        world
+            .erc20_balance(token, PUBLISHER)
+            .map_err(|e| setup_err(env, candidate, e))
+    };
+    let publisher_holdings = Holdings {
+        base: read(&mut world, contracts.base)?,
+        dt: read(&mut world, contracts.dt)?,
+        shares: world
+            .dry_run_sol(
+                PUBLISHER,
+                contracts.pool,
+                &IDataPool::sharesOfCall { who: PUBLISHER },
+            )
+            .map_err(|e| setup_err(env, candidate, e))?,
+    };
+    Ok(Prepared {
+        snapshot: world.snapshot(),
+        contracts,
+        publisher: PUBLISHER,
+        publisher_holdings,
+        attacker: ATTACKER,
+        prober: PROBER,
+        agents,
+        complexity,
+    })
+}
+
+fn setup_err(env: &Env, candidate: &ContractArtifact, e: EvmError) -> DeployError {
+    DeployError::Setup {
+        step: SetupStep::Approve,
+        source: env.name_revert(e, &[&candidate.abi]),
+    }
+}
