@@ -11,8 +11,10 @@ use tsynth_evm::{Address, U256, World};
 
 use crate::agents::{Contracts, Fatal, Holdings, TxCounts, TxOutcome, sell, send, view};
 
-/// Largest share of a pool balance one trade may move (Balancer caps in-amounts at 1/2).
-const MAX_TRADE_SHARE: f64 = 0.49;
+/// Largest share of a pool balance one trade may move: Balancer caps in-amounts at 1/2 of
+/// the in-balance, and V4's one-sided staking caps a stake at 1/2 of the base (both
+/// inclusive), which is exactly what the July-2022 loop used.
+const MAX_TRADE_SHARE: f64 = 0.5;
 /// Sell or unstake chunks an adversary tries per probe.
 const MAX_CHUNKS: usize = 8;
 
