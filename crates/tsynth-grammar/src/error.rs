@@ -1,0 +1,175 @@
+//! Diagnostics: every problem names a file, a line and a column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A 1-based line/column position in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// Line, starting at 1.
+    pub line: u32,
+    /// Column (in characters), starting at 1.
+    pub col: u32,
+}
+
+impl Pos {
+    /// Builds a position.
+    pub fn new(line: u32, col: u32) -> Self {
+        Self { line, col }
+    }
+
+    /// Position of byte `offset` in `text` (clamped to the text's end).
+    pub fn from_offset(text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let mut line = 1u32;
+        let mut col = 1u32;
+        for (i, c) in text.char_indices() {
+            if i >= offset {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        Self { line, col }
+    }
+}
+
+/// What kind of problem a [`Diagnostic`] reports (tests match on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A file could not be read.
+    Io,
+    /// Lexical or syntactic error in a grammar.
+    Syntax,
+    /// A name is declared twice.
+    DuplicateName,
+    /// A referenced block, part, slot or hook is not declared.
+    UnknownName,
+    /// A choice with no alternatives.
+    EmptyChoice,
+    /// A compound with no children.
+    EmptyCompound,
+    /// A parameter's range, scale or default is invalid.
+    BadRange,
+    /// A part refers (directly or indirectly) to itself.
+    Recursion,
+    /// An expression names a parameter that is not in scope, or a binding names a parameter
+    /// the child does not have.
+    UnknownParameter,
+    /// Slots are filled twice, not at all, or differently by the alternatives of a choice.
+    SlotConflict,
+    /// A Solidity file does not parse or does not match what the grammar declares.
+    Solidity,
+    /// A missing top-level declaration (`core`, `start`, ...).
+    Missing,
+    /// The structure count or the unfolded tree is too large.
+    TooLarge,
+    /// A design file is malformed or does not fit its grammar.
+    Design,
+}
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File the problem is in.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub pos: Pos,
+    /// Category.
+    pub kind: ErrorKind,
+    /// Human-readable message (no position prefix).
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// Builds a diagnostic.
+    pub fn new(file: &Path, pos: Pos, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            pos,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.pos.line,
+            self.pos.col,
+            self.message
+        )
+    }
+}
+
+/// Error type of this crate: one or more diagnostics, each `FILE:LINE:COL: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct GrammarError {
+    /// All problems found, in the order found (never empty).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl GrammarError {
+    /// An error with a single diagnostic.
+    pub fn single(d: Diagnostic) -> Self {
+        Self {
+            diagnostics: vec![d],
+        }
+    }
+
+    /// Shortcut for a single diagnostic.
+    pub fn at(file: &Path, pos: Pos, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self::single(Diagnostic::new(file, pos, kind, message))
+    }
+
+    /// Whether any diagnostic has the given kind.
+    pub fn has_kind(&self, kind: ErrorKind) -> bool {
+        self.diagnostics.iter().any(|d| d.kind == kind)
+    }
+}
+
+impl fmt::Display for GrammarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects diagnostics while a pass goes on.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn push(&mut self, file: &Path, pos: Pos, kind: ErrorKind, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(file, pos, kind, msg));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.diags.is_empty()
+    }
+
+    pub fn into_result<T>(self, value: T) -> Result<T, GrammarError> {
+        if self.diags.is_empty() {
+            Ok(value)
+        } else {
+            Err(GrammarError {
+                diagnostics: self.diags,
+            })
+        }
+    }
+}

@@ -1,0 +1,1119 @@
+//! The validated library: slots, blocks, choices, compounds, the core, and the Solidity
+//! sources they need. Built by [`Library::load`], which reports every problem it finds.
+
+use crate::ast::{Item, Literal, Name, ParamDecl, ParamType, Scale};
+use crate::error::{ErrorKind, GrammarError, Pos, Sink};
+use crate::expr::Expr;
+use crate::param::ParamSpec;
+use crate::solidity::{SolParam, SourceStore};
+use crate::tree::Tree;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Index of a block in [`Library::blocks`].
+pub type BlockId = usize;
+/// Index of a part in [`Library::parts`].
+pub type PartId = usize;
+
+/// A slot: a group of hooks of the core that exactly one block implements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    /// Slot name.
+    pub name: String,
+    /// Hook function names.
+    pub hooks: Vec<String>,
+    /// Declaration position.
+    pub pos: Pos,
+}
+
+/// An atomic building block: one `.sol` file with one abstract contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Contract name (also the part name).
+    pub name: String,
+    /// Index into [`Library::slots`].
+    pub slot: usize,
+    /// Source unit name, relative to the blocks folder.
+    pub unit: String,
+    /// Constructor parameters, in order.
+    pub params: Vec<ParamSpec>,
+    /// Declaration position.
+    pub pos: Pos,
+}
+
+/// The core contract every candidate inherits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Core {
+    /// Contract name.
+    pub name: String,
+    /// Source unit name.
+    pub unit: String,
+    /// Constructor parameters (supplied by the deployer, not evolved).
+    pub constructor: Vec<SolParam>,
+}
+
+/// A `use` of a part inside a compound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartUse {
+    /// The part used.
+    pub part: PartId,
+    /// `param = expr` bindings (param of the used part, expr over the compound's params).
+    pub bindings: Vec<(String, Expr)>,
+}
+
+/// What a part is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartKind {
+    /// A terminal: one block.
+    Atomic(BlockId),
+    /// A choice among alternatives (one discrete variable).
+    Flex(Vec<PartId>),
+    /// A composition of sub-parts, with its own parameters.
+    Compound {
+        /// Parameters of the compound, visible to its bindings' expressions.
+        params: Vec<ParamSpec>,
+        /// Sub-parts.
+        uses: Vec<PartUse>,
+    },
+}
+
+/// A named part of the library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: PartKind,
+    /// Declaration position.
+    pub pos: Pos,
+}
+
+/// A validated grammar with its building blocks.
+#[derive(Debug, Clone)]
+pub struct Library {
+    /// Grammar name.
+    pub name: String,
+    /// Grammar file.
+    pub file: PathBuf,
+    /// Folder holding the `.sol` files.
+    pub blocks_dir: PathBuf,
+    /// The core contract.
+    pub core: Core,
+    /// Pragma line used for the generated candidate.
+    pub pragma: String,
+    /// Slots in declaration order.
+    pub slots: Vec<Slot>,
+    /// Blocks in declaration order.
+    pub blocks: Vec<Block>,
+    /// All parts (blocks are atomic parts).
+    pub parts: Vec<Part>,
+    /// The start part.
+    pub start: PartId,
+    /// Source text of every loaded unit.
+    pub sources: BTreeMap<String, String>,
+    /// For each block, every unit it needs (itself and its imports, transitively).
+    pub block_units: Vec<Vec<String>>,
+    /// Units the core needs.
+    pub core_units: Vec<String>,
+    /// The grammar unfolded from the start part; defines the genotype layout.
+    pub tree: Tree,
+}
+
+/// Most nodes an unfolded grammar may have.
+pub const MAX_NODES: usize = 200_000;
+
+struct Decls {
+    name: Option<Name>,
+    blocks_dir: Option<(String, Pos)>,
+    core: Option<(Name, String, Pos)>,
+    start: Option<Name>,
+}
+
+fn dup_check(seen: &mut HashMap<String, Pos>, n: &Name, what: &str, file: &Path, sink: &mut Sink) {
+    if let Some(prev) = seen.get(&n.text) {
+        sink.push(
+            file,
+            n.pos,
+            ErrorKind::DuplicateName,
+            format!(
+                "duplicate {what} `{}` (first declared at line {}:{})",
+                n.text, prev.line, prev.col
+            ),
+        );
+    } else {
+        seen.insert(n.text.clone(), n.pos);
+    }
+}
+
+/// Validates a parameter declaration.
+fn check_param(d: &ParamDecl, file: &Path, sink: &mut Sink) -> Option<ParamSpec> {
+    let bad =
+        |sink: &mut Sink, pos: Pos, msg: String| sink.push(file, pos, ErrorKind::BadRange, msg);
+    let n = &d.name.text;
+    let scale = d.scale.map(|s| s.0).unwrap_or(Scale::Linear);
+    let default = match (&d.default, d.ty) {
+        (None, _) => {
+            bad(sink, d.name.pos, format!("parameter `{n}` has no default"));
+            return None;
+        }
+        (Some((Literal::Bool(b), _)), ParamType::Bool) => {
+            if *b {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        (Some((Literal::Number(v), _)), ParamType::Real | ParamType::Integer) => *v,
+        (Some((_, p)), ty) => {
+            bad(
+                sink,
+                *p,
+                format!("default of `{n}` does not match its type {}", ty.keyword()),
+            );
+            return None;
+        }
+    };
+    if d.ty == ParamType::Bool {
+        if let Some((_, _, p)) = d.range {
+            bad(sink, p, format!("bool parameter `{n}` takes no range"));
+            return None;
+        }
+        if let Some((_, p)) = d.scale {
+            bad(sink, p, format!("bool parameter `{n}` takes no scale"));
+            return None;
+        }
+        return Some(ParamSpec {
+            name: n.clone(),
+            ty: d.ty,
+            lo: 0.0,
+            hi: 1.0,
+            scale: Scale::Linear,
+            unit: d.unit.clone().unwrap_or_default(),
+            default,
+            pos: d.name.pos,
+        });
+    }
+    let Some((lo, hi, rpos)) = d.range else {
+        bad(
+            sink,
+            d.name.pos,
+            format!("parameter `{n}` has no range (`in [lo, hi]`)"),
+        );
+        return None;
+    };
+    if lo >= hi {
+        bad(
+            sink,
+            rpos,
+            format!("bad range for `{n}`: lower bound {lo} is not below upper bound {hi}"),
+        );
+        return None;
+    }
+    if lo < 0.0 {
+        bad(
+            sink,
+            rpos,
+            format!("bad range for `{n}`: {lo} is negative (parameters are passed as uint256)"),
+        );
+        return None;
+    }
+    if scale == Scale::Log && lo <= 0.0 {
+        bad(
+            sink,
+            rpos,
+            format!("bad range for `{n}`: log scale needs a lower bound above 0"),
+        );
+        return None;
+    }
+    if d.ty == ParamType::Integer && (lo.fract() != 0.0 || hi.fract() != 0.0) {
+        bad(
+            sink,
+            rpos,
+            format!("bad range for integer `{n}`: bounds must be whole numbers"),
+        );
+        return None;
+    }
+    let dpos = d.default.as_ref().map(|x| x.1).unwrap_or(d.name.pos);
+    if default < lo || default > hi {
+        bad(
+            sink,
+            dpos,
+            format!("default {default} of `{n}` is outside its range [{lo}, {hi}]"),
+        );
+        return None;
+    }
+    if d.ty == ParamType::Integer && default.fract() != 0.0 {
+        bad(
+            sink,
+            dpos,
+            format!("default {default} of integer `{n}` is not a whole number"),
+        );
+        return None;
+    }
+    Some(ParamSpec {
+        name: n.clone(),
+        ty: d.ty,
+        lo,
+        hi,
+        scale,
+        unit: d.unit.clone().unwrap_or_default(),
+        default,
+        pos: d.name.pos,
+    })
+}
+
+fn check_params(decls: &[ParamDecl], file: &Path, sink: &mut Sink) -> Vec<ParamSpec> {
+    let mut seen = HashMap::new();
+    let mut out = Vec::new();
+    for d in decls {
+        dup_check(&mut seen, &d.name, "parameter", file, sink);
+        if let Some(p) = check_param(d, file, sink) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+impl Library {
+    /// Reads, parses and validates a grammar file and its building blocks.
+    pub fn load(path: &Path) -> Result<Library, GrammarError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            GrammarError::at(
+                path,
+                Pos::new(1, 1),
+                ErrorKind::Io,
+                format!("cannot read grammar: {e}"),
+            )
+        })?;
+        Self::from_source(path, &text)
+    }
+
+    /// Parses and validates grammar `text` as if read from `path` (the blocks folder is
+    /// resolved relative to `path`'s folder).
+    pub fn from_source(path: &Path, text: &str) -> Result<Library, GrammarError> {
+        let file = path;
+        let mut sink = Sink::default();
+        let items = crate::parser::parse(file, text, &mut sink);
+
+        // ---- pass 1: declarations and names ------------------------------------------
+        let mut decls = Decls {
+            name: None,
+            blocks_dir: None,
+            core: None,
+            start: None,
+        };
+        let mut slot_names: HashMap<String, Pos> = HashMap::new();
+        let mut part_names: HashMap<String, Pos> = HashMap::new();
+        let mut slots: Vec<Slot> = Vec::new();
+        let once = |sink: &mut Sink, prev: bool, pos: Pos, what: &str| {
+            if prev {
+                sink.push(
+                    file,
+                    pos,
+                    ErrorKind::DuplicateName,
+                    format!("`{what}` declared twice"),
+                );
+            }
+        };
+        for (item, pos) in &items {
+            match item {
+                Item::Grammar(n) => {
+                    once(&mut sink, decls.name.is_some(), *pos, "grammar");
+                    decls.name = Some(n.clone());
+                }
+                Item::Blocks(s, p) => {
+                    once(&mut sink, decls.blocks_dir.is_some(), *pos, "blocks");
+                    decls.blocks_dir = Some((s.clone(), *p));
+                }
+                Item::Core(n, s, p) => {
+                    once(&mut sink, decls.core.is_some(), *pos, "core");
+                    decls.core = Some((n.clone(), s.clone(), *p));
+                }
+                Item::Start(n) => {
+                    once(&mut sink, decls.start.is_some(), *pos, "start");
+                    decls.start = Some(n.clone());
+                }
+                Item::Slot(n, hooks) => {
+                    dup_check(&mut slot_names, n, "slot", file, &mut sink);
+                    let mut seen = HashMap::new();
+                    for h in hooks {
+                        dup_check(&mut seen, h, "hook", file, &mut sink);
+                    }
+                    slots.push(Slot {
+                        name: n.text.clone(),
+                        hooks: hooks.iter().map(|h| h.text.clone()).collect(),
+                        pos: n.pos,
+                    });
+                }
+                Item::Block { name, .. } | Item::Choice(name, _) | Item::Compound(name, _, _) => {
+                    dup_check(&mut part_names, name, "part name", file, &mut sink);
+                }
+            }
+        }
+        // hooks must belong to one slot only
+        let mut hook_slot: HashMap<&str, usize> = HashMap::new();
+        for (si, s) in slots.iter().enumerate() {
+            for h in &s.hooks {
+                if let Some(&other) = hook_slot.get(h.as_str()) {
+                    sink.push(
+                        file,
+                        s.pos,
+                        ErrorKind::DuplicateName,
+                        format!(
+                            "hook `{h}` is in slot `{}` and in slot `{}`",
+                            slots[other].name, s.name
+                        ),
+                    );
+                } else {
+                    hook_slot.insert(h, si);
+                }
+            }
+        }
+
+        // ---- pass 2: parts ------------------------------------------------------------
+        let mut part_index: HashMap<String, PartId> = HashMap::new();
+        let mut parts: Vec<Part> = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut block_file_pos: Vec<Pos> = Vec::new();
+        for (item, _) in &items {
+            let (name, kind) = match item {
+                Item::Block {
+                    name,
+                    slot,
+                    file: bfile,
+                    params,
+                } => {
+                    let slot_ix = slots.iter().position(|s| s.name == slot.text);
+                    if slot_ix.is_none() {
+                        sink.push(
+                            file,
+                            slot.pos,
+                            ErrorKind::UnknownName,
+                            format!("unknown slot `{}`", slot.text),
+                        );
+                    }
+                    let params = check_params(params, file, &mut sink);
+                    let (unit, upos) = match bfile {
+                        Some((f, p)) => (f.clone(), *p),
+                        None => (format!("{}/{}.sol", slot.text, name.text), name.pos),
+                    };
+                    blocks.push(Block {
+                        name: name.text.clone(),
+                        slot: slot_ix.unwrap_or(usize::MAX),
+                        unit,
+                        params,
+                        pos: name.pos,
+                    });
+                    block_file_pos.push(upos);
+                    (name, PartKind::Atomic(blocks.len() - 1))
+                }
+                Item::Choice(name, alts) => {
+                    if alts.is_empty() {
+                        sink.push(
+                            file,
+                            name.pos,
+                            ErrorKind::EmptyChoice,
+                            format!("choice `{}` has no alternatives", name.text),
+                        );
+                    }
+                    (name, PartKind::Flex(Vec::new()))
+                }
+                Item::Compound(name, params, uses) => {
+                    if uses.is_empty() {
+                        sink.push(
+                            file,
+                            name.pos,
+                            ErrorKind::EmptyCompound,
+                            format!("compound `{}` uses no parts", name.text),
+                        );
+                    }
+                    let params = check_params(params, file, &mut sink);
+                    (
+                        name,
+                        PartKind::Compound {
+                            params,
+                            uses: Vec::new(),
+                        },
+                    )
+                }
+                _ => continue,
+            };
+            if part_index.contains_key(&name.text) {
+                continue; // duplicate, already reported
+            }
+            part_index.insert(name.text.clone(), parts.len());
+            parts.push(Part {
+                name: name.text.clone(),
+                kind,
+                pos: name.pos,
+            });
+        }
+        let lookup = |n: &Name, sink: &mut Sink| -> Option<PartId> {
+            let r = part_index.get(&n.text).copied();
+            if r.is_none() {
+                let slot_hint = if slot_names.contains_key(&n.text) {
+                    " (that is a slot; name a block, choice or compound)"
+                } else {
+                    ""
+                };
+                sink.push(
+                    file,
+                    n.pos,
+                    ErrorKind::UnknownName,
+                    format!("unknown block or part `{}`{slot_hint}", n.text),
+                );
+            }
+            r
+        };
+        // resolve references
+        let mut ref_pos: HashMap<(PartId, usize), Pos> = HashMap::new();
+        for (item, _) in &items {
+            match item {
+                Item::Choice(name, alts) => {
+                    let Some(&pid) = part_index.get(&name.text) else {
+                        continue;
+                    };
+                    if parts[pid].pos != name.pos {
+                        continue;
+                    }
+                    let mut seen = HashMap::new();
+                    let mut ids = Vec::new();
+                    for a in alts {
+                        dup_check(&mut seen, a, "alternative", file, &mut sink);
+                        if let Some(id) = lookup(a, &mut sink) {
+                            ref_pos.insert((pid, ids.len()), a.pos);
+                            ids.push(id);
+                        }
+                    }
+                    parts[pid].kind = PartKind::Flex(ids);
+                }
+                Item::Compound(name, _, uses) => {
+                    let Some(&pid) = part_index.get(&name.text) else {
+                        continue;
+                    };
+                    if parts[pid].pos != name.pos {
+                        continue;
+                    }
+                    let mut resolved = Vec::new();
+                    for u in uses {
+                        if let Some(id) = lookup(&u.part, &mut sink) {
+                            ref_pos.insert((pid, resolved.len()), u.part.pos);
+                            resolved.push((id, u));
+                        }
+                    }
+                    let mut out = Vec::new();
+                    for (id, u) in resolved {
+                        let mut seen = HashMap::new();
+                        let mut bindings = Vec::new();
+                        for b in &u.bindings {
+                            dup_check(&mut seen, &b.param, "binding", file, &mut sink);
+                            bindings.push((b.param.text.clone(), b.expr.clone()));
+                        }
+                        out.push(PartUse { part: id, bindings });
+                    }
+                    if let PartKind::Compound { uses, .. } = &mut parts[pid].kind {
+                        *uses = out;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // bindings: target parameters exist; expressions read the compound's parameters
+        for (item, _) in &items {
+            let Item::Compound(name, _, uses) = item else {
+                continue;
+            };
+            let Some(&pid) = part_index.get(&name.text) else {
+                continue;
+            };
+            if parts[pid].pos != name.pos {
+                continue;
+            }
+            let own: BTreeSet<String> = match &parts[pid].kind {
+                PartKind::Compound { params, .. } => {
+                    params.iter().map(|p| p.name.clone()).collect()
+                }
+                _ => BTreeSet::new(),
+            };
+            for u in uses {
+                let target = part_index.get(&u.part.text).copied();
+                for b in &u.bindings {
+                    if let Some(t) = target {
+                        match param_type_in(&parts, &blocks, t, &b.param.text, &mut Vec::new()) {
+                            Some(_) => {}
+                            None => sink.push(
+                                file,
+                                b.param.pos,
+                                ErrorKind::UnknownParameter,
+                                format!("`{}` has no parameter `{}`", u.part.text, b.param.text),
+                            ),
+                        }
+                    }
+                    for (v, vpos) in b.expr.vars() {
+                        if !own.contains(v) {
+                            sink.push(
+                                file,
+                                vpos,
+                                ErrorKind::UnknownParameter,
+                                format!(
+                                    "unknown parameter `{v}` in expression (compound `{}` has {})",
+                                    name.text,
+                                    if own.is_empty() {
+                                        "no parameters".to_string()
+                                    } else {
+                                        own.iter()
+                                            .map(|s| format!("`{s}`"))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    }
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+
+        // ---- pass 3: recursion ---------------------------------------------------------
+        let mut recursive = false;
+        {
+            // 0 = unvisited, 1 = on stack, 2 = done
+            let mut state = vec![0u8; parts.len()];
+            let mut reported = BTreeSet::new();
+            for root in 0..parts.len() {
+                let mut stack: Vec<PartId> = Vec::new();
+                find_cycle(
+                    &parts,
+                    root,
+                    &mut state,
+                    &mut stack,
+                    &mut |cycle, child_ix| {
+                        let first = cycle[0];
+                        let key: BTreeSet<PartId> = cycle.iter().copied().collect();
+                        if !reported.insert(key.into_iter().collect::<Vec<_>>()) {
+                            return;
+                        }
+                        let last = *cycle.last().expect("cycle is non-empty");
+                        let pos = ref_pos
+                            .get(&(last, child_ix))
+                            .copied()
+                            .unwrap_or(parts[last].pos);
+                        let mut names: Vec<&str> =
+                            cycle.iter().map(|&p| parts[p].name.as_str()).collect();
+                        names.push(&parts[first].name);
+                        sink.push(
+                            file,
+                            pos,
+                            ErrorKind::Recursion,
+                            format!(
+                                "recursive grammar: {} (grammars must be finite)",
+                                names.join(" -> ")
+                            ),
+                        );
+                    },
+                );
+            }
+            if !reported.is_empty() {
+                recursive = true;
+            }
+        }
+
+        // ---- pass 4: the core and the blocks' Solidity ---------------------------------
+        let gdir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let blocks_dir = match &decls.blocks_dir {
+            Some((d, _)) => gdir.join(d),
+            None => gdir.clone(),
+        };
+        if let Some((d, p)) = &decls.blocks_dir
+            && !blocks_dir.is_dir()
+        {
+            sink.push(
+                file,
+                *p,
+                ErrorKind::Io,
+                format!(
+                    "blocks folder \"{d}\" ({}) does not exist",
+                    blocks_dir.display()
+                ),
+            );
+        }
+        let mut store = SourceStore::new(blocks_dir.clone());
+        let mut core = None;
+        match &decls.core {
+            None => sink.push(
+                file,
+                Pos::new(1, 1),
+                ErrorKind::Missing,
+                "no `core NAME \"FILE\"` declaration",
+            ),
+            Some((cname, cfile, cpos)) => {
+                if store.load(cfile, file, *cpos, &mut sink) {
+                    core = check_core(&store, cname, cfile, *cpos, &slots, file, &mut sink);
+                }
+            }
+        }
+        if let Some(core) = &core {
+            for (bi, b) in blocks.iter().enumerate() {
+                if store.load(&b.unit, file, block_file_pos[bi], &mut sink) {
+                    check_block(&store, b, core, &slots, block_file_pos[bi], file, &mut sink);
+                }
+            }
+        }
+
+        // ---- pass 5: start and slots ----------------------------------------------------
+        let start = match &decls.start {
+            None => {
+                sink.push(
+                    file,
+                    Pos::new(1, 1),
+                    ErrorKind::Missing,
+                    "no `start PART` declaration",
+                );
+                None
+            }
+            Some(n) => lookup(n, &mut sink),
+        };
+        if !recursive && let Some(start) = start {
+            check_slots(&parts, &blocks, &slots, start, file, &decls, &mut sink);
+        }
+
+        if !sink.is_empty() {
+            return sink
+                .into_result(())
+                .map(|_| unreachable!("sink has errors"));
+        }
+        let core = core.expect("core is present when there are no errors");
+        let start = start.expect("start is present when there are no errors");
+        let block_units: Vec<Vec<String>> = blocks.iter().map(|b| store.closure(&b.unit)).collect();
+        let core_units = store.closure(&core.unit);
+        let sources: BTreeMap<String, String> = store
+            .files
+            .iter()
+            .filter_map(|(u, f)| f.as_ref().map(|f| (u.clone(), f.text.clone())))
+            .collect();
+        let pragma = sources
+            .get(&core.unit)
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.trim_start().starts_with("pragma solidity"))
+            })
+            .map(|l| l.trim().to_string())
+            .unwrap_or_else(|| "pragma solidity >=0.8.0;".to_string());
+        let name = decls
+            .name
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_else(|| {
+                file.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+        let tree = Tree::unfold(&parts, &blocks, start)
+            .map_err(|msg| GrammarError::at(file, parts[start].pos, ErrorKind::TooLarge, msg))?;
+        Ok(Library {
+            name,
+            file: file.to_path_buf(),
+            blocks_dir,
+            core,
+            pragma,
+            slots,
+            blocks,
+            parts,
+            start,
+            sources,
+            block_units,
+            core_units,
+            tree,
+        })
+    }
+
+    /// Index of the part called `name`.
+    pub fn part_id(&self, name: &str) -> Option<PartId> {
+        self.parts.iter().position(|p| p.name == name)
+    }
+
+    /// Index of the block called `name`.
+    pub fn block_id(&self, name: &str) -> Option<BlockId> {
+        self.blocks.iter().position(|b| b.name == name)
+    }
+
+    /// Exact number of distinct derivations (structures) of the start part.
+    pub fn structure_count(&self) -> u128 {
+        self.tree.nodes[0].count
+    }
+}
+
+/// The type of parameter `name` reachable from part `p` (through choices), if any.
+fn param_type_in(
+    parts: &[Part],
+    blocks: &[Block],
+    p: PartId,
+    name: &str,
+    seen: &mut Vec<PartId>,
+) -> Option<ParamType> {
+    if seen.contains(&p) {
+        return None;
+    }
+    seen.push(p);
+    let r = match &parts[p].kind {
+        PartKind::Atomic(b) => blocks[*b]
+            .params
+            .iter()
+            .find(|x| x.name == name)
+            .map(|x| x.ty),
+        PartKind::Compound { params, .. } => params.iter().find(|x| x.name == name).map(|x| x.ty),
+        PartKind::Flex(alts) => alts
+            .iter()
+            .find_map(|&a| param_type_in(parts, blocks, a, name, seen)),
+    };
+    seen.pop();
+    r
+}
+
+/// Depth-first search for reference cycles; calls `report(cycle, child_index)` for each.
+fn find_cycle(
+    parts: &[Part],
+    p: PartId,
+    state: &mut [u8],
+    stack: &mut Vec<PartId>,
+    report: &mut dyn FnMut(&[PartId], usize),
+) {
+    if state[p] == 2 {
+        return;
+    }
+    state[p] = 1;
+    stack.push(p);
+    let children: Vec<PartId> = match &parts[p].kind {
+        PartKind::Atomic(_) => Vec::new(),
+        PartKind::Flex(a) => a.clone(),
+        PartKind::Compound { uses, .. } => uses.iter().map(|u| u.part).collect(),
+    };
+    for (ix, c) in children.into_iter().enumerate() {
+        if state[c] == 1 {
+            let at = stack.iter().position(|&x| x == c).expect("on stack");
+            report(&stack[at..], ix);
+        } else {
+            find_cycle(parts, c, state, stack, report);
+        }
+    }
+    stack.pop();
+    state[p] = 2;
+}
+
+fn check_core(
+    store: &SourceStore,
+    cname: &Name,
+    cfile: &str,
+    cpos: Pos,
+    slots: &[Slot],
+    file: &Path,
+    sink: &mut Sink,
+) -> Option<Core> {
+    let f = store.get(cfile)?;
+    let Some(c) = f.contracts.iter().find(|c| c.name == cname.text) else {
+        sink.push(
+            file,
+            cpos,
+            ErrorKind::Solidity,
+            format!("{} does not declare contract `{}`", cfile, cname.text),
+        );
+        return None;
+    };
+    let mut ok = true;
+    for s in slots {
+        for h in &s.hooks {
+            if !c.functions.iter().any(|(n, _, _)| n == h) {
+                sink.push(
+                    file,
+                    s.pos,
+                    ErrorKind::Solidity,
+                    format!(
+                        "hook `{h}` of slot `{}` is not declared in core `{}` ({cfile})",
+                        s.name, c.name
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (fname, fpos, body) in &c.functions {
+        if !body && !slots.iter().any(|s| s.hooks.contains(fname)) {
+            sink.push(
+                &f.path,
+                *fpos,
+                ErrorKind::Solidity,
+                format!("unimplemented function `{fname}` of core `{}` belongs to no slot of the grammar", c.name),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| Core {
+        name: c.name.clone(),
+        unit: cfile.to_string(),
+        constructor: c
+            .constructor
+            .as_ref()
+            .map(|x| x.0.clone())
+            .unwrap_or_default(),
+    })
+}
+
+fn check_block(
+    store: &SourceStore,
+    b: &Block,
+    core: &Core,
+    slots: &[Slot],
+    upos: Pos,
+    file: &Path,
+    sink: &mut Sink,
+) {
+    let Some(f) = store.get(&b.unit) else { return };
+    let Some(c) = f.contracts.iter().find(|c| c.name == b.name) else {
+        let found: Vec<&str> = f.contracts.iter().map(|c| c.name.as_str()).collect();
+        sink.push(
+            file,
+            upos,
+            ErrorKind::Solidity,
+            format!(
+                "{} does not declare contract `{}` (found: {})",
+                b.unit,
+                b.name,
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                }
+            ),
+        );
+        return;
+    };
+    let own: Vec<_> = f
+        .contracts
+        .iter()
+        .filter(|x| x.kind != "interface" && x.kind != "library")
+        .collect();
+    if own.len() > 1 {
+        sink.push(
+            &f.path,
+            c.pos,
+            ErrorKind::Solidity,
+            format!(
+                "{} declares {} contracts; a block file holds exactly one",
+                b.unit,
+                own.len()
+            ),
+        );
+    }
+    if c.kind != "abstract contract" {
+        sink.push(
+            &f.path,
+            c.pos,
+            ErrorKind::Solidity,
+            format!(
+                "`{}` must be an `abstract contract` (found `{}`)",
+                b.name, c.kind
+            ),
+        );
+    }
+    if !c.bases.contains(&core.name) {
+        sink.push(
+            &f.path,
+            c.pos,
+            ErrorKind::Solidity,
+            format!("`{}` must inherit the core `{}`", b.name, core.name),
+        );
+    }
+    let Some(slot) = slots.get(b.slot) else {
+        return;
+    };
+    for h in &slot.hooks {
+        if !c.functions.iter().any(|(n, _, body)| n == h && *body) {
+            sink.push(
+                &f.path,
+                c.pos,
+                ErrorKind::Solidity,
+                format!(
+                    "`{}` does not implement hook `{h}` of slot `{}`",
+                    b.name, slot.name
+                ),
+            );
+        }
+    }
+    for (n, p, _) in &c.functions {
+        if let Some(other) = slots
+            .iter()
+            .find(|s| s.name != slot.name && s.hooks.contains(n))
+        {
+            sink.push(
+                &f.path,
+                *p,
+                ErrorKind::Solidity,
+                format!(
+                    "`{}` fills slot `{}` but defines `{n}` of slot `{}`",
+                    b.name, slot.name, other.name
+                ),
+            );
+        }
+    }
+    let ctor: &[SolParam] = c
+        .constructor
+        .as_ref()
+        .map(|x| x.0.as_slice())
+        .unwrap_or(&[]);
+    let cpos = c.constructor.as_ref().map(|x| x.1).unwrap_or(c.pos);
+    if ctor.len() != b.params.len() {
+        sink.push(
+            &f.path,
+            cpos,
+            ErrorKind::Solidity,
+            format!(
+                "constructor of `{}` takes {} parameter(s) but the grammar declares {} ({})",
+                b.name,
+                ctor.len(),
+                b.params.len(),
+                b.params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    for (sp, gp) in ctor.iter().zip(&b.params) {
+        let want = gp.ty.solidity_type();
+        if sp.ty != want {
+            sink.push(
+                &f.path,
+                sp.pos,
+                ErrorKind::Solidity,
+                format!(
+                    "constructor parameter `{}` of `{}` is `{}` but grammar parameter `{}` is {} (needs `{want}`)",
+                    sp.name,
+                    b.name,
+                    sp.ty,
+                    gp.name,
+                    gp.ty.keyword()
+                ),
+            );
+        }
+    }
+}
+
+/// Checks that every derivation fills every slot exactly once.
+fn check_slots(
+    parts: &[Part],
+    blocks: &[Block],
+    slots: &[Slot],
+    start: PartId,
+    file: &Path,
+    decls: &Decls,
+    sink: &mut Sink,
+) {
+    let mut memo: HashMap<PartId, Option<BTreeSet<usize>>> = HashMap::new();
+    let name_of = |s: &BTreeSet<usize>| -> String {
+        s.iter()
+            .map(|&i| slots.get(i).map(|x| x.name.as_str()).unwrap_or("?"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    fn slots_of(
+        p: PartId,
+        parts: &[Part],
+        blocks: &[Block],
+        memo: &mut HashMap<PartId, Option<BTreeSet<usize>>>,
+        file: &Path,
+        sink: &mut Sink,
+        name_of: &dyn Fn(&BTreeSet<usize>) -> String,
+    ) -> Option<BTreeSet<usize>> {
+        if let Some(r) = memo.get(&p) {
+            return r.clone();
+        }
+        let r = match &parts[p].kind {
+            PartKind::Atomic(b) => {
+                (blocks[*b].slot != usize::MAX).then(|| BTreeSet::from([blocks[*b].slot]))
+            }
+            PartKind::Flex(alts) => {
+                let sets: Vec<_> = alts
+                    .iter()
+                    .map(|&a| (a, slots_of(a, parts, blocks, memo, file, sink, name_of)))
+                    .collect();
+                if sets.iter().any(|(_, s)| s.is_none()) || sets.is_empty() {
+                    None
+                } else {
+                    let first = sets[0].1.clone().expect("checked");
+                    let mut ok = true;
+                    for (a, s) in &sets[1..] {
+                        let s = s.as_ref().expect("checked");
+                        if *s != first {
+                            sink.push(
+                                file,
+                                parts[p].pos,
+                                ErrorKind::SlotConflict,
+                                format!(
+                                    "alternatives of choice `{}` fill different slots: `{}` fills {{{}}}, `{}` fills {{{}}}",
+                                    parts[p].name,
+                                    parts[sets[0].0].name,
+                                    name_of(&first),
+                                    parts[*a].name,
+                                    name_of(s)
+                                ),
+                            );
+                            ok = false;
+                            break;
+                        }
+                    }
+                    ok.then_some(first)
+                }
+            }
+            PartKind::Compound { uses, .. } => {
+                let mut acc = BTreeSet::new();
+                let mut ok = true;
+                for u in uses {
+                    match slots_of(u.part, parts, blocks, memo, file, sink, name_of) {
+                        None => ok = false,
+                        Some(s) => {
+                            let both: BTreeSet<usize> = acc.intersection(&s).copied().collect();
+                            if !both.is_empty() {
+                                sink.push(
+                                    file,
+                                    parts[p].pos,
+                                    ErrorKind::SlotConflict,
+                                    format!(
+                                        "compound `{}` fills slot(s) {{{}}} twice (again through `{}`)",
+                                        parts[p].name,
+                                        name_of(&both),
+                                        parts[u.part].name
+                                    ),
+                                );
+                                ok = false;
+                            }
+                            acc.extend(s);
+                        }
+                    }
+                }
+                ok.then_some(acc)
+            }
+        };
+        memo.insert(p, r.clone());
+        r
+    }
+    for p in 0..parts.len() {
+        slots_of(p, parts, blocks, &mut memo, file, sink, &name_of);
+    }
+    if let Some(Some(filled)) = memo.get(&start) {
+        let missing: BTreeSet<usize> = (0..slots.len()).filter(|i| !filled.contains(i)).collect();
+        if !missing.is_empty() {
+            let pos = decls.start.as_ref().map(|n| n.pos).unwrap_or_default();
+            sink.push(
+                file,
+                pos,
+                ErrorKind::SlotConflict,
+                format!(
+                    "start part `{}` leaves slot(s) {{{}}} unfilled",
+                    parts[start].name,
+                    name_of(&missing)
+                ),
+            );
+        }
+    }
+}
