@@ -2,5 +2,6 @@
 //! the revm world, with honest agents, adversaries probing forks, KPIs per tick and the
 //! objectives the optimizer minimises.
 
+pub mod deploy;
 pub mod objectives;
 pub mod scenario;
