@@ -1,8 +1,9 @@
 //! The compiler service: cache lookup, then a native solc or the solc-js worker pool.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::cache::{DiskCache, DiskMiss, MemoryCache, cache_key};
@@ -127,6 +128,43 @@ struct Inner {
     disk: Option<DiskCache>,
     backend: Mutex<Option<Arc<Backend>>>,
     counters: Counters,
+    /// Keys being compiled right now; other requests for the same key wait for them.
+    inflight: Mutex<HashMap<String, Arc<InFlight>>>,
+}
+
+/// A compile in progress that other threads may wait for.
+#[derive(Default)]
+struct InFlight {
+    done: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl InFlight {
+    fn wait(&self) {
+        let mut d = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        while !*d {
+            d = self.cv.wait(d).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// Unregisters an in-flight compile and wakes its waiters, even on panic.
+struct LeaderGuard<'a> {
+    inner: &'a Inner,
+    key: &'a str,
+    flight: Arc<InFlight>,
+}
+
+impl Drop for LeaderGuard<'_> {
+    fn drop(&mut self) {
+        self.inner
+            .inflight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(self.key);
+        *self.flight.done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.flight.cv.notify_all();
+    }
 }
 
 /// The compiler service. Cheap to clone (shared state); `Send + Sync`.
@@ -180,6 +218,7 @@ impl Compiler {
                 disk,
                 backend: Mutex::new(None),
                 counters: Counters::default(),
+                inflight: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -329,16 +368,54 @@ impl Compiler {
         CompileResult::clone(&result).into_output(origin, key, self.inner.version.clone())
     }
 
+    /// Memory cache, else wait for a compile of the same key already running in this
+    /// process, else become the one that looks on disk and compiles.
     fn lookup_or_compile(
         &self,
         key: &str,
         request: &CompileRequest,
     ) -> Result<(Arc<CompileResult>, CacheOrigin), SolcError> {
         let inner = &self.inner;
-        if let Some(r) = inner.memory.get(key) {
-            inner.counters.memory_hits.fetch_add(1, Ordering::Relaxed);
-            return Ok((r, CacheOrigin::Memory));
+        loop {
+            if let Some(r) = inner.memory.get(key) {
+                inner.counters.memory_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok((r, CacheOrigin::Memory));
+            }
+            let flight = {
+                let mut map = inner.inflight.lock().unwrap_or_else(|p| p.into_inner());
+                match map.get(key) {
+                    Some(f) => Err(f.clone()),
+                    None => {
+                        let f = Arc::new(InFlight::default());
+                        map.insert(key.to_owned(), f.clone());
+                        Ok(f)
+                    }
+                }
+            };
+            match flight {
+                // Someone else is compiling this key: wait, then look again (if they
+                // failed, this thread tries itself).
+                Err(other) => other.wait(),
+                Ok(flight) => {
+                    let _guard = LeaderGuard { inner, key, flight };
+                    // The memory cache may have been filled between the check and the
+                    // registration.
+                    if let Some(r) = inner.memory.get(key) {
+                        inner.counters.memory_hits.fetch_add(1, Ordering::Relaxed);
+                        return Ok((r, CacheOrigin::Memory));
+                    }
+                    return self.disk_or_compile(key, request);
+                }
+            }
         }
+    }
+
+    fn disk_or_compile(
+        &self,
+        key: &str,
+        request: &CompileRequest,
+    ) -> Result<(Arc<CompileResult>, CacheOrigin), SolcError> {
+        let inner = &self.inner;
         if let Some(disk) = &inner.disk {
             match disk.get(key) {
                 Ok(r) => {

@@ -348,3 +348,38 @@ fn missing_node_is_a_clear_error() {
         "{msg}"
     );
 }
+
+#[test]
+fn concurrent_requests_for_the_same_sources_compile_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = common::isolated(dir.path(), 2);
+    let req = CompileRequest::single("Token.sol", common::token_source("dedupe test"));
+    let barrier = Barrier::new(4);
+    let origins: Vec<CacheOrigin> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    c.compile(&req).expect("compiles").origin
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(c.stats().compiles, 1, "{origins:?}");
+    assert_eq!(c.stats().worker_requests, 1);
+    assert_eq!(
+        origins
+            .iter()
+            .filter(|o| **o == CacheOrigin::Compiled)
+            .count(),
+        1
+    );
+    assert_eq!(
+        origins
+            .iter()
+            .filter(|o| **o == CacheOrigin::Memory)
+            .count(),
+        3
+    );
+}
