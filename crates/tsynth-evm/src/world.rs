@@ -112,6 +112,11 @@ impl Snapshot {
         World::assemble(self.db, self.block, self.config)
     }
 
+    /// The snapshot's database, e.g. to run raw revm on the same state (benchmarks do).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// Number of accounts (including contracts) the snapshot holds.
     pub fn account_count(&self) -> usize {
         self.db.cache.accounts.len()
