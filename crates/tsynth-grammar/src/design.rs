@@ -558,3 +558,28 @@ fn toml_value(v: &Value) -> String {
         }
     }
 }
+
+/// Path of `to` relative to the folder `from_dir` (both made absolute first; symlinks
+/// resolved when they exist), `/`-separated — what a design file's `grammar` key holds.
+pub fn relative_path(from_dir: &Path, to: &Path) -> String {
+    let abs = |p: &Path| -> PathBuf {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                std::env::current_dir().unwrap_or_default().join(p)
+            }
+        })
+    };
+    let (from, to) = (abs(from_dir), abs(to));
+    let fc: Vec<_> = from.components().collect();
+    let tc: Vec<_> = to.components().collect();
+    let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), fc.len() - common).collect();
+    parts.extend(
+        tc[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}

@@ -64,12 +64,13 @@ impl std::fmt::Display for Value {
 }
 
 impl ParamSpec {
-    /// The value for a gene `x` in [0, 1] (clamped; NaN reads as 0). Total.
+    /// The value for a gene `x` in [0, 1] (clamped; NaN reads as 0). Total. Reals are
+    /// rounded to [`REAL_DIGITS`] significant digits, integers to whole numbers.
     pub fn decode(&self, x: f64) -> Value {
         let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
         match self.ty {
             ParamType::Bool => Value::Bool(x >= 0.5),
-            ParamType::Real => Value::Real(self.natural_at(x)),
+            ParamType::Real => Value::Real(round_sig(self.natural_at(x)).clamp(self.lo, self.hi)),
             ParamType::Integer => Value::Integer(self.natural_at(x).round() as u64),
         }
     }
@@ -136,4 +137,16 @@ impl ParamSpec {
         s += &format!(", default {}", self.default_value());
         s
     }
+}
+
+/// Significant digits kept when decoding a real (so that `encode` then `decode` gives back
+/// the written value, e.g. exactly `100` rather than `100.00000000000004` on a log scale).
+pub const REAL_DIGITS: usize = 12;
+
+/// `v` rounded to [`REAL_DIGITS`] significant digits.
+pub fn round_sig(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    format!("{:.*e}", REAL_DIGITS - 1, v).parse().unwrap_or(v)
 }

@@ -1,13 +1,124 @@
-//! `tsynth design ...` (owned by the grammar work).
+//! `tsynth design ...`: show or emit a design (a readable genotype file).
+use std::path::PathBuf;
 use std::process::ExitCode;
+use tsynth_grammar::{Design, Library, Value};
 
 /// `tsynth design` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum DesignCmd {
-    /// Show a design file decoded against its grammar.
-    Show { file: std::path::PathBuf },
+    /// Show a design file decoded against its grammar: blocks, parameters in natural units,
+    /// constructor words, hashes.
+    Show {
+        /// The design file (TOML).
+        file: PathBuf,
+    },
+    /// Write the design's Candidate.sol with every source it needs, the normalised design
+    /// file and the constructor arguments into a folder.
+    Emit {
+        /// The design file (TOML).
+        file: PathBuf,
+        /// Output folder (created).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also compile the emitted sources.
+        #[arg(long)]
+        compile: bool,
+    },
 }
 
-pub fn run(_cmd: DesignCmd) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tsynth design` is not built yet")
+fn load(file: &std::path::Path) -> Option<(Design, Library, tsynth_grammar::Genotype)> {
+    match Design::load(file) {
+        Ok(x) => Some(x),
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprintln!("{d}");
+            }
+            None
+        }
+    }
+}
+
+/// Runs a `design` subcommand.
+pub fn run(cmd: DesignCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DesignCmd::Show { file } => {
+            let Some((design, lib, g)) = load(&file) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let d = lib.decode(&g)?;
+            let em = lib.emit(&d)?;
+            println!("design     {}", file.display());
+            if let Some(desc) = &design.description {
+                println!("           {desc}");
+            }
+            println!(
+                "grammar    {} (`{}`, {} structures)",
+                design.grammar_path().display(),
+                lib.name,
+                lib.structure_count()
+            );
+            println!("structure  {}", em.structure_hash);
+            println!("full       {}", em.full_hash);
+            for c in &d.compounds {
+                let tsynth_grammar::PartKind::Compound { params, .. } = &lib.parts[c.part].kind
+                else {
+                    continue;
+                };
+                if !params.is_empty() {
+                    println!("compound   {}", lib.parts[c.part].name);
+                    print_params(params, &c.values);
+                }
+            }
+            for cb in &d.blocks {
+                let b = &lib.blocks[cb.block];
+                println!("{:<10} {}", lib.slots[b.slot].name, b.name);
+                print_params(&b.params, &cb.values);
+            }
+            let words = em.param_words();
+            let core: Vec<String> = em
+                .core_params
+                .iter()
+                .map(|p| format!("{} {}", p.sol_type, p.name))
+                .collect();
+            println!("constructor({}, uint256[] p):", core.join(", "));
+            for (i, (p, w)) in em.block_params.iter().zip(&words).enumerate() {
+                println!("  p[{i}] = {w}  ({})", p.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DesignCmd::Emit { file, out, compile } => {
+            let Some((design, lib, g)) = load(&file) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            std::fs::create_dir_all(&out)?;
+            let em = super::grammar::write_derivation(
+                &lib,
+                &design.grammar_path(),
+                &g,
+                design.description.as_deref(),
+                &out,
+            )?;
+            println!(
+                "{}: {} sources, structure {}",
+                out.display(),
+                em.sources.len(),
+                &em.structure_hash[..12]
+            );
+            if compile {
+                return super::grammar::compile_all(&[(out, em)]);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_params(specs: &[tsynth_grammar::ParamSpec], values: &[Value]) {
+    for (s, v) in specs.iter().zip(values) {
+        let unit = if s.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", s.unit)
+        };
+        println!("           {} = {v}{unit}", s.name);
+    }
 }
