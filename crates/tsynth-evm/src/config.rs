@@ -31,7 +31,8 @@ pub struct WorldConfig {
     /// Chain id seen by `block.chainid`.
     pub chain_id: u64,
     /// Override of the deployed-code size limit (EIP-170: 24,576 bytes); `None` keeps the
-    /// spec's limit, so a candidate too big for mainnet fails to deploy here too.
+    /// spec's limit, so a candidate too big for mainnet fails to deploy here too. The
+    /// init-code limit follows as twice this value (EIP-3860).
     pub code_size_limit: Option<usize>,
 }
 

@@ -256,6 +256,29 @@ fn other_halts_are_typed() {
 }
 
 #[test]
+fn code_size_limit_halts_the_deployment() {
+    let config = tsynth_evm::WorldConfig {
+        code_size_limit: Some(1200), // initcode limit becomes 2,400 (EIP-3860: twice)
+        ..Default::default()
+    };
+    let mut world = World::with_config(config).unwrap();
+    let args = (U256::from(1), DEPLOYER).abi_encode_params();
+    let err = world.deploy(DEPLOYER, &probe_bin(), &args).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EvmError::Halt {
+                reason: HaltReason::CreateContractSizeLimit,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The default (EIP-170) limit lets the same contract in.
+    World::new().deploy(DEPLOYER, &probe_bin(), &args).unwrap();
+}
+
+#[test]
 fn constructor_reverts_are_decoded_too() {
     let mut world = World::new();
     // The pool's constructor takes 3 args; the token's constructor reads strings: give the

@@ -437,6 +437,13 @@ fn gas_cap_is_explicit_and_enforced() {
         "{err:?}"
     );
     assert!(err.to_string().contains("EIP-7825"), "{err}");
+    // A fork keeps the spec and its cap.
+    let mut fork = world.fork();
+    assert_eq!(fork.config().spec, SpecId::OSAKA);
+    assert!(matches!(
+        fork.transact(TxRequest::call(ALICE, probe, data.clone()).with_gas_limit((1 << 24) + 1)),
+        Err(EvmError::GasCapExceeded { .. })
+    ));
     assert!(world.set_tx_gas_limit(20_000_000).is_err());
     world.set_tx_gas_limit(1_000_000).unwrap();
     assert_eq!(world.config().tx_gas_limit, 1_000_000);
