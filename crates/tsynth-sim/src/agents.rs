@@ -379,7 +379,7 @@ impl Publisher {
 
     /// One tick of behaviour (`tick` counts from 1).
     pub fn act(&mut self, world: &mut World, c: &Contracts, tick: u32) -> Result<(), Fatal> {
-        if self.claim_interval > 0 && tick % self.claim_interval == 0 {
+        if self.claim_interval > 0 && tick.is_multiple_of(self.claim_interval) {
             let claimable = view(world, c.pool, &IDataPool::claimableCall {})?;
             if !claimable.is_zero() {
                 let o = send(

@@ -227,7 +227,7 @@ fn simulate(
             let k = kpi(st, &c, tick, spot)?;
             st.kpis.push(k);
         }
-        if run.probe_interval > 0 && tick % run.probe_interval == 0 {
+        if run.probe_interval > 0 && tick.is_multiple_of(run.probe_interval) {
             probe(st, prepared, scenario, spot)?;
         }
     }

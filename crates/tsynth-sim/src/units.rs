@@ -48,7 +48,7 @@ mod tests {
         assert_eq!(to_wei(1.5), U256::from(1_500_000_000_000_000_000u128));
         assert_eq!(to_tokens(to_wei(1234.25)), 1234.25);
         assert_eq!(to_wei(-1.0), U256::ZERO);
-        assert_eq!(to_tokens(U256::from(1u8) << 200) > 1e41, true);
+        assert!(to_tokens(U256::from(1u8) << 200) > 1e41);
         assert_eq!(scale(to_wei(10.0), 0.25), to_wei(2.5));
         assert_eq!(scale(to_wei(10.0), 2.0), to_wei(10.0));
     }

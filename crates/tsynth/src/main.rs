@@ -4,6 +4,8 @@
 //! sets up logging and reports errors (message chain, exit code 1, never a backtrace).
 
 mod cmd;
+mod fsutil;
+mod plot;
 
 use std::process::ExitCode;
 
@@ -34,6 +36,8 @@ enum Command {
     /// Show or emit a design (genotype file).
     #[command(subcommand)]
     Design(cmd::design::DesignCmd),
+    /// Simulate one design on a scenario over several seeds: KPIs, objectives, plots.
+    Sim(cmd::sim::Args),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Grammar(c) => cmd::grammar::run(c),
         Command::Design(c) => cmd::design::run(c),
+        Command::Sim(args) => cmd::sim::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,3 +2,4 @@
 pub mod compile;
 pub mod design;
 pub mod grammar;
+pub mod sim;

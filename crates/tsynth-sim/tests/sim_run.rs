@@ -1,0 +1,277 @@
+//! The simulator end to end: adversaries on the reference designs, determinism across thread
+//! counts, infeasible results instead of crashes.
+
+mod blocks_common;
+
+use std::path::{Path, PathBuf};
+
+use blocks_common::{Block, block, candidate_source, fixture, wad};
+use tsynth_evm::U256;
+use tsynth_evm::bindings::IDataPool;
+use tsynth_sim::adversary;
+use tsynth_sim::deploy::building_blocks_dir;
+use tsynth_sim::run::{self, Prepared};
+use tsynth_sim::setup::{self, ATTACKER};
+use tsynth_sim::units::{to_tokens, to_wei};
+use tsynth_sim::{Scenario, Simulator};
+use tsynth_solc::{Compiler, Settings};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn scenario(name: &str) -> Scenario {
+    Scenario::load(&repo().join("scenarios").join(name)).expect("scenario parses")
+}
+
+fn simulator(s: Scenario) -> Simulator {
+    Simulator::new(
+        s,
+        Compiler::shared().expect("compiler"),
+        &building_blocks_dir(),
+        Settings::default(),
+    )
+    .expect("environment")
+}
+
+/// Ocean V4 with configurable fees and the staking / guard blocks swapped as asked.
+fn v4(
+    lp_fee: &str,
+    community: &str,
+    staking: &'static str,
+    guard: Block<'static>,
+) -> Vec<Block<'static>> {
+    vec![
+        block("pricing", "ConstantWeights", &[wad("0.5")]),
+        block("fee", "FixedFee", &[wad(lp_fee), wad(community)]),
+        block("staking", staking, &[]),
+        guard,
+        block("allocation", "NoAllocation", &[]),
+        block("limit", "NoLimit", &[]),
+    ]
+}
+
+fn sources(blocks: &[Block<'_>]) -> (std::collections::BTreeMap<String, String>, Vec<U256>) {
+    let (src, params) = candidate_source(blocks);
+    let mut s = fixture().0.clone();
+    s.retain(|k, _| !k.starts_with("env/"));
+    s.insert("Candidate.sol".into(), src);
+    (s, params)
+}
+
+fn prepared(blocks: &[Block<'_>], scenario: &Scenario) -> Prepared {
+    let (src, params) = sources(blocks);
+    let art = tsynth_sim::deploy::compile_candidate(
+        Compiler::shared().unwrap(),
+        src,
+        &Settings::default(),
+    )
+    .expect("compiles");
+    setup::prepare(&fixture().1, &art, &params, scenario, 0.0).expect("set-up")
+}
+
+#[test]
+fn attacker_one_loop_on_v4_without_fees_nets_111() {
+    let s = scenario("exploit.toml");
+    let p = prepared(
+        &v4("0", "0", "LinearOneSided", block("guard", "NoGuard", &[])),
+        &s,
+    );
+    let mut world = p.snapshot.to_world();
+    let gain = adversary::stake_loop(&mut world, &p.contracts, ATTACKER, to_wei(1000.0), 1)
+        .expect("loop runs");
+    assert!(
+        (to_tokens(gain) - 111.111).abs() < 0.01,
+        "gain {}",
+        to_tokens(gain)
+    );
+    let left = world
+        .dry_run_sol(ATTACKER, p.contracts.pool, &IDataPool::baseBalanceCall {})
+        .unwrap();
+    assert!(
+        (to_tokens(left) - 888.889).abs() < 0.01,
+        "pool base {}",
+        to_tokens(left)
+    );
+}
+
+#[test]
+fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
+    let s = scenario("exploit.toml");
+    let sim = simulator(s);
+    let seeds = [1, 2];
+    let eval = |blocks: &[Block<'_>]| {
+        let (src, params) = sources(blocks);
+        sim.evaluate(&src, &params, &seeds, false).0
+    };
+    let shipped = eval(&v4(
+        "0.001",
+        "0.001",
+        "LinearOneSided",
+        block("guard", "NoGuard", &[]),
+    ));
+    assert!(
+        shipped.aggregate.failure.is_none(),
+        "{:?}",
+        shipped.aggregate.failure
+    );
+    assert!(
+        shipped.aggregate.worst.rug_risk >= 0.08,
+        "{:?}",
+        shipped.aggregate
+    );
+    assert!(
+        shipped.aggregate.mean.rug_risk >= 0.08,
+        "{:?}",
+        shipped.aggregate
+    );
+
+    // Balancer single-asset join/exit instead of the linear math: no profitable loop.
+    let v3_staking = eval(&v4(
+        "0",
+        "0",
+        "BalancerJoin",
+        block("guard", "NoGuard", &[]),
+    ));
+    assert!(v3_staking.aggregate.failure.is_none());
+    assert!(
+        v3_staking.aggregate.worst.rug_risk < 1e-9,
+        "{:?}",
+        v3_staking.aggregate
+    );
+
+    // A lock-up guard: the loop cannot complete inside one block.
+    let locked = eval(&v4(
+        "0",
+        "0",
+        "LinearOneSided",
+        block("guard", "LockUp", &[U256::from(3600u64)]),
+    ));
+    assert!(locked.aggregate.failure.is_none());
+    assert_eq!(
+        locked.aggregate.worst.rug_risk, 0.0,
+        "{:?}",
+        locked.aggregate
+    );
+}
+
+#[test]
+fn same_seed_same_result_with_one_and_two_threads() {
+    let mut s = scenario("default.toml");
+    s.run.ticks = 300;
+    s.run.probe_interval = 50;
+    let sim = simulator(s);
+    let (src, params) = sources(&v4(
+        "0.003",
+        "0.001",
+        "LinearOneSided",
+        block("guard", "NoGuard", &[]),
+    ));
+    let seeds = [11, 12, 13, 14];
+    let with = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| serde_json::to_string(&sim.evaluate(&src, &params, &seeds, false).0))
+            .unwrap()
+    };
+    let one = with(1);
+    assert_eq!(one, with(2));
+    // And the seeds really differ from each other (the test would be empty otherwise).
+    let ev: tsynth_sim::Evaluation = serde_json::from_str(&one).unwrap();
+    assert_ne!(
+        ev.seeds[0].objectives.volatility,
+        ev.seeds[1].objectives.volatility
+    );
+    assert!(ev.seeds.iter().all(|s| s.counts.honest_txs > 0));
+}
+
+#[test]
+fn set_up_revert_is_an_infeasible_result() {
+    let sim = simulator(scenario("exploit.toml"));
+    // A base weight of 2.0 is outside ConstantWeights' hard range: its constructor reverts.
+    let mut blocks = v4(
+        "0.001",
+        "0.001",
+        "LinearOneSided",
+        block("guard", "NoGuard", &[]),
+    );
+    blocks[0] = block("pricing", "ConstantWeights", &[wad("2")]);
+    let (src, params) = sources(&blocks);
+    let (ev, _) = sim.evaluate(&src, &params, &[1], false);
+    assert!(!ev.aggregate.feasible());
+    let why = ev.aggregate.failure.expect("a reason");
+    assert!(why.contains("set-up"), "{why}");
+    assert!(why.contains("ParamOutOfRange"), "{why}");
+}
+
+#[test]
+fn compile_error_is_an_infeasible_result() {
+    let sim = simulator(scenario("exploit.toml"));
+    let (mut src, params) = sources(&v4(
+        "0.001",
+        "0",
+        "LinearOneSided",
+        block("guard", "NoGuard", &[]),
+    ));
+    src.insert("Candidate.sol".into(), "contract Candidate is {".into());
+    let (ev, _) = sim.evaluate(&src, &params, &[1], false);
+    assert!(ev.aggregate.failure.unwrap().starts_with("compile"));
+}
+
+#[test]
+fn agent_out_of_gas_is_an_infeasible_result() {
+    let s = scenario("exploit.toml");
+    let mut p = prepared(
+        &v4(
+            "0.001",
+            "0.001",
+            "LinearOneSided",
+            block("guard", "NoGuard", &[]),
+        ),
+        &s,
+    );
+    let mut w = p.snapshot.to_world();
+    w.set_tx_gas_limit(25_000).unwrap(); // enough for a view, not for a swap
+    p.snapshot = w.snapshot();
+    let r = run::run_seed(&p, &s, 3, false);
+    let why = r.outcome.failure.expect("failure");
+    assert!(why.contains("out of gas"), "{why}");
+    assert!(r.outcome.violation > 0.0);
+}
+
+#[test]
+fn kpis_are_recorded_per_tick_and_consistent() {
+    let mut s = scenario("default.toml");
+    s.run.ticks = 120;
+    let p = prepared(
+        &v4(
+            "0.003",
+            "0.001",
+            "LinearOneSided",
+            block("guard", "NoGuard", &[]),
+        ),
+        &s,
+    );
+    let r = run::run_seed(&p, &s, 5, true);
+    assert!(r.outcome.failure.is_none(), "{:?}", r.outcome.failure);
+    assert_eq!(r.kpis.len(), 121);
+    assert_eq!(r.kpis[0].tick, 0);
+    assert!((r.kpis[0].base_balance - 1000.0).abs() < 1e-9);
+    // Block number and time advance by one block per tick.
+    assert_eq!(r.kpis[120].block - r.kpis[0].block, 120);
+    assert_eq!(r.kpis[120].timestamp - r.kpis[0].timestamp, 120 * 12);
+    // Swap volume only grows; consumers ordered something.
+    assert!(
+        r.kpis
+            .windows(2)
+            .all(|w| w[1].swap_volume >= w[0].swap_volume)
+    );
+    assert!(r.kpis[120].consume_volume > 0.0);
+    let mut csv = Vec::new();
+    run::write_kpis_csv(&r.kpis, &mut csv).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(text.lines().count(), 122);
+    assert!(text.starts_with("tick,block,timestamp,spot_price"));
+}

@@ -1,0 +1,162 @@
+//! `tsynth sim`: simulate one design on a scenario over several seeds (TokenSPICE's job).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tsynth_grammar::Design;
+use tsynth_sim::objectives::{Aggregate, OBJECTIVE_NAMES, SeedOutcome};
+use tsynth_sim::{Scenario, Simulator};
+use tsynth_solc::{Compiler, Settings};
+
+/// Arguments of `tsynth sim`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Design file (e.g. designs/ocean-v4.toml).
+    #[arg(long)]
+    pub design: PathBuf,
+    /// Scenario file.
+    #[arg(long, default_value = "scenarios/default.toml")]
+    pub scenario: PathBuf,
+    /// Number of seeds (default: the scenario's `seeds`).
+    #[arg(long)]
+    pub seeds: Option<u32>,
+    /// First seed; seeds are FIRST, FIRST+1, ...
+    #[arg(long, default_value_t = 1)]
+    pub first_seed: u64,
+    /// Output directory (default: runs/sim-<design>-<scenario>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Do not draw plots.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// What `summary.json` holds. Nothing in it depends on time or thread count.
+#[derive(Debug, Serialize)]
+struct Summary<'a> {
+    design: String,
+    scenario: String,
+    structure_hash: &'a str,
+    full_hash: &'a str,
+    seeds: Vec<u64>,
+    per_seed: &'a [SeedOutcome],
+    aggregate: &'a Aggregate,
+    feasible: bool,
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "design".into())
+}
+
+/// Runs `tsynth sim`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("setting up the thread pool")?;
+    }
+    let scenario = Scenario::load(&args.scenario)?;
+    let (_design, library, genotype) = Design::load(&args.design)?;
+    let derivation = library
+        .decode(&genotype)
+        .with_context(|| format!("decoding {}", args.design.display()))?;
+    let emitted = library
+        .emit(&derivation)
+        .with_context(|| format!("emitting {}", args.design.display()))?;
+    let n = args.seeds.unwrap_or(scenario.run.seeds);
+    anyhow::ensure!(n > 0, "--seeds must be at least 1");
+    let seeds: Vec<u64> = (0..u64::from(n)).map(|i| args.first_seed + i).collect();
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "sim-{}-{}",
+            stem(&args.design),
+            stem(&args.scenario)
+        ))
+    });
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+
+    let compiler = Compiler::shared()?;
+    let sim = Simulator::new(scenario, compiler, &library.blocks_dir, Settings::default())?;
+    let started = Instant::now();
+    let (eval, runs) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, true);
+    let wall = started.elapsed();
+
+    for r in &runs {
+        let path = out.join(format!("kpis-{}.csv", r.outcome.seed));
+        let mut buf = Vec::new();
+        tsynth_sim::run::write_kpis_csv(&r.kpis, &mut buf)?;
+        crate::fsutil::write_atomic(&path, &buf)?;
+    }
+    let summary = Summary {
+        design: args.design.display().to_string(),
+        scenario: args.scenario.display().to_string(),
+        structure_hash: &emitted.structure_hash,
+        full_hash: &emitted.full_hash,
+        seeds: seeds.clone(),
+        per_seed: &eval.seeds,
+        aggregate: &eval.aggregate,
+        feasible: eval.aggregate.feasible(),
+    };
+    let mut json = serde_json::to_vec_pretty(&summary)?;
+    json.push(b'\n');
+    crate::fsutil::write_atomic(&out.join("summary.json"), &json)?;
+    if !args.no_plots && !runs.is_empty() {
+        let series: Vec<(u64, &[tsynth_sim::run::TickKpi])> = runs
+            .iter()
+            .map(|r| (r.outcome.seed, r.kpis.as_slice()))
+            .collect();
+        crate::plot::sim_charts(&out, &series)?;
+    }
+    print_table(&eval.aggregate, &eval.seeds)?;
+    println!(
+        "{} seed(s) x {} ticks in {:.2} s; wrote {}",
+        seeds.len(),
+        sim.scenario().run.ticks,
+        wall.as_secs_f64(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(agg: &Aggregate, seeds: &[SeedOutcome]) -> Result<()> {
+    let mut o = std::io::stdout().lock();
+    writeln!(o, "{:<12} {:>12} {:>12}", "objective", "mean", "worst")?;
+    for name in OBJECTIVE_NAMES {
+        writeln!(
+            o,
+            "{:<12} {:>12.6} {:>12.6}",
+            name,
+            agg.mean.get(name).unwrap_or(f64::NAN),
+            agg.worst.get(name).unwrap_or(f64::NAN)
+        )?;
+    }
+    if let Some(why) = &agg.failure {
+        writeln!(o, "INFEASIBLE: {why}")?;
+    } else if agg.violation > 0.0 {
+        let worst = seeds
+            .iter()
+            .max_by(|a, b| a.violation.total_cmp(&b.violation))
+            .map(|s| s.counts)
+            .unwrap_or_default();
+        writeln!(
+            o,
+            "INFEASIBLE: constraint violation {:.4} (honest revert rate {:.3}, consumer success {:.3})",
+            agg.violation,
+            worst.revert_rate(),
+            worst.consume_success_rate()
+        )?;
+    } else {
+        writeln!(o, "feasible on every seed")?;
+    }
+    Ok(())
+}
