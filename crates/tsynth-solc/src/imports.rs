@@ -168,23 +168,59 @@ fn read(path: &Path) -> Result<String, SolcError> {
     std::fs::read_to_string(path).map_err(|e| SolcError::io(path, e))
 }
 
+/// Why a load with relative unit names had to be abandoned.
+enum LoadError {
+    Solc(SolcError),
+    /// A relative import climbed above the root of the relative unit names (solc would
+    /// silently drop the leading `..`, naming a different file).
+    Escapes,
+}
+
+impl From<SolcError> for LoadError {
+    fn from(e: SolcError) -> Self {
+        LoadError::Solc(e)
+    }
+}
+
 /// Read `top` and, recursively, every file it imports. See
 /// [`CompileRequest::from_file`](crate::CompileRequest::from_file) for the rules.
 pub fn load_with_imports(top: &Path, include_dirs: &[&Path]) -> Result<SourceSet, SolcError> {
     let cwd = std::env::current_dir().map_err(|e| SolcError::io(".", e))?;
     let norm = normalize_path(top);
-    let relative_inside =
-        norm.is_relative() && !matches!(norm.components().next(), Some(Component::ParentDir));
-    let top_unit = if relative_inside {
-        norm.to_string_lossy().replace('\\', "/")
-    } else {
+    let absolute_unit = || {
         normalize_path(&cwd.join(&norm))
             .to_string_lossy()
             .replace('\\', "/")
     };
+    let relative_inside =
+        norm.is_relative() && !matches!(norm.components().next(), Some(Component::ParentDir));
+    if relative_inside {
+        let unit = norm.to_string_lossy().replace('\\', "/");
+        match load_from(&cwd, unit, norm.clone(), include_dirs) {
+            Ok(set) => return Ok(set),
+            Err(LoadError::Solc(e)) => return Err(e),
+            // Fall back to absolute unit names, which cannot escape.
+            Err(LoadError::Escapes) => {}
+        }
+    }
+    match load_from(&cwd, absolute_unit(), norm, include_dirs) {
+        Ok(set) => Ok(set),
+        Err(LoadError::Solc(e)) => Err(e),
+        Err(LoadError::Escapes) => Err(SolcError::Protocol(
+            "import path escapes the file-system root".into(),
+        )),
+    }
+}
+
+fn load_from(
+    cwd: &Path,
+    top_unit: String,
+    top_disk: PathBuf,
+    include_dirs: &[&Path],
+) -> Result<SourceSet, LoadError> {
     let mut sources = BTreeMap::new();
     let mut queue: VecDeque<(String, PathBuf)> = VecDeque::new();
-    queue.push_back((top_unit.clone(), norm));
+    queue.push_back((top_unit.clone(), top_disk));
     while let Some((unit, disk)) = queue.pop_front() {
         if sources.contains_key(&unit) {
             continue;
@@ -199,6 +235,9 @@ pub fn load_with_imports(top: &Path, include_dirs: &[&Path]) -> Result<SourceSet
                     } else {
                         normalize_unit(&format!("{dir}/{}", imp.path))
                     };
+                    if u == ".." || u.starts_with("../") {
+                        return Err(LoadError::Escapes);
+                    }
                     let d = normalize_path(&disk.parent().unwrap_or(Path::new("")).join(&imp.path));
                     if !d.is_file() {
                         return Err(SolcError::ImportNotFound {
@@ -206,13 +245,14 @@ pub fn load_with_imports(top: &Path, include_dirs: &[&Path]) -> Result<SourceSet
                             line: imp.line,
                             import: imp.path.clone(),
                             searched: vec![d],
-                        });
+                        }
+                        .into());
                     }
                     (u, d)
                 } else {
                     let mut searched = Vec::new();
                     let mut found = None;
-                    let bases = std::iter::once(cwd.as_path()).chain(include_dirs.iter().copied());
+                    let bases = std::iter::once(cwd).chain(include_dirs.iter().copied());
                     for base in bases {
                         let cand = base.join(&imp.path);
                         if cand.is_file() {
@@ -229,7 +269,8 @@ pub fn load_with_imports(top: &Path, include_dirs: &[&Path]) -> Result<SourceSet
                                 line: imp.line,
                                 import: imp.path.clone(),
                                 searched,
-                            });
+                            }
+                            .into());
                         }
                     }
                 };

@@ -187,3 +187,43 @@ fn missing_import_and_unknown_contract_are_clear_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("does/not/exist.sol"));
 }
+
+#[test]
+fn imports_above_the_current_directory_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a/Y.sol",
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\ncontract Y {}\n",
+    );
+    write(
+        dir.path(),
+        "a/b/X.sol",
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\nimport \"../Y.sol\";\ncontract X is Y { uint public x = nope; }\n",
+    );
+    // From a/b, `../Y.sol` climbs above the current directory; solc would drop the `..`,
+    // so the sources get absolute names; the error still names the file as typed.
+    let cwd = dir.path().join("a/b");
+    let o = tsynth(&cwd, cache.path(), &["compile", "X.sol"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("X.sol:4:35: DeclarationError: Undeclared identifier."),
+        "{err}"
+    );
+    assert!(!err.contains("not found"), "{err}");
+
+    write(
+        dir.path(),
+        "a/b/X.sol",
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\nimport \"../Y.sol\";\ncontract X is Y { uint public x = 1; }\n",
+    );
+    let o = tsynth(&cwd, cache.path(), &["compile", "X.sol"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("0x0c55699c  x()"),
+        "{}",
+        text(&o.stdout)
+    );
+}
