@@ -173,30 +173,7 @@ struct Birth<G> {
     age: u32,
 }
 
-impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
-    /// A new engine; the first [`Engine::step`] evaluates the initial population.
-    pub fn new(config: EngineConfig) -> Result<Self> {
-        config.validate()?;
-        let rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let archive = Archive::new(config.archive_cap);
-        Ok(Self {
-            state: EngineState {
-                config,
-                generation: 0,
-                initialized: false,
-                next_id: 0,
-                evaluations: 0,
-                num_objectives: None,
-                layers: Vec::new(),
-                rng,
-                archive,
-                pending: Vec::new(),
-            },
-            work: Workspace::new(),
-            keep: Vec::new(),
-        })
-    }
-
+impl<G, E> Engine<G, E> {
     /// Rebuild an engine from a saved state (e.g. a checkpoint).
     pub fn from_state(state: EngineState<G, E>) -> Result<Self> {
         state.config.validate()?;
@@ -220,18 +197,6 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
     /// The configuration.
     pub fn config(&self) -> &EngineConfig {
         &self.state.config
-    }
-
-    /// Add known genotypes to the initial population (before the first step only). If
-    /// more than `population_size` are injected, survival picks among them.
-    pub fn inject(&mut self, genotypes: impl IntoIterator<Item = G>) -> Result<()> {
-        if self.state.initialized {
-            return Err(MooError::InvalidConfig(
-                "individuals can only be injected before the first generation".into(),
-            ));
-        }
-        self.state.pending.extend(genotypes);
-        Ok(())
     }
 
     /// Generations completed after the initial population (0 right after it).
@@ -266,6 +231,43 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
     /// The Pareto archive of everything evaluated.
     pub fn archive(&self) -> &Archive<G, E> {
         &self.state.archive
+    }
+}
+
+impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
+    /// A new engine; the first [`Engine::step`] evaluates the initial population.
+    pub fn new(config: EngineConfig) -> Result<Self> {
+        config.validate()?;
+        let rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let archive = Archive::new(config.archive_cap);
+        Ok(Self {
+            state: EngineState {
+                config,
+                generation: 0,
+                initialized: false,
+                next_id: 0,
+                evaluations: 0,
+                num_objectives: None,
+                layers: Vec::new(),
+                rng,
+                archive,
+                pending: Vec::new(),
+            },
+            work: Workspace::new(),
+            keep: Vec::new(),
+        })
+    }
+
+    /// Add known genotypes to the initial population (before the first step only). If
+    /// more than `population_size` are injected, survival picks among them.
+    pub fn inject(&mut self, genotypes: impl IntoIterator<Item = G>) -> Result<()> {
+        if self.state.initialized {
+            return Err(MooError::InvalidConfig(
+                "individuals can only be injected before the first generation".into(),
+            ));
+        }
+        self.state.pending.extend(genotypes);
+        Ok(())
     }
 
     /// The first front (constrained dominance) of the current population, all layers.

@@ -280,37 +280,45 @@ fn contributions_2d(points: &[Vec<f64>], reference: &[f64]) -> Vec<f64> {
             .total_cmp(&points[b][0])
             .then(points[a][1].total_cmp(&points[b][1]))
     });
-    // Keep the staircase: strictly decreasing y; a point equal to the kept one is a
-    // duplicate, which makes the kept one's contribution zero as well.
+    // Positions (in `idx`) of the staircase: each point with a smaller second objective
+    // than every point before it in (x, y) order. The points sorted between two
+    // consecutive staircase points are exactly those weakly dominated by the first one,
+    // and they are the only points that can cover part of its exclusive box.
     let mut stairs: Vec<usize> = Vec::with_capacity(idx.len());
-    let mut duplicated: Vec<bool> = Vec::with_capacity(idx.len());
-    for &i in &idx {
-        match stairs.last() {
-            Some(&k) if points[k][1] <= points[i][1] => {
-                if points[k] == points[i]
-                    && let Some(d) = duplicated.last_mut()
-                {
-                    *d = true;
-                }
-            }
-            _ => {
-                stairs.push(i);
-                duplicated.push(false);
-            }
+    let mut best = f64::INFINITY;
+    for (pos, &i) in idx.iter().enumerate() {
+        if points[i][1] < best {
+            best = points[i][1];
+            stairs.push(pos);
         }
     }
     let mut out = vec![0.0; points.len()];
-    for (t, &i) in stairs.iter().enumerate() {
-        if duplicated[t] {
-            continue;
-        }
-        let right_x = stairs.get(t + 1).map_or(reference[0], |&j| points[j][0]);
+    let mut covered: Vec<f64> = Vec::new();
+    for (t, &pos) in stairs.iter().enumerate() {
+        let i = idx[pos];
+        let end = stairs.get(t + 1).copied().unwrap_or(idx.len());
+        let right_x = stairs
+            .get(t + 1)
+            .map_or(reference[0], |&s| points[idx[s]][0]);
         let upper_y = if t == 0 {
             reference[1]
         } else {
-            points[stairs[t - 1]][1]
+            points[idx[stairs[t - 1]]][1]
         };
-        out[i] = (right_x - points[i][0]) * (upper_y - points[i][1]);
+        let local_ref = [right_x, upper_y];
+        covered.clear();
+        for &j in &idx[pos + 1..end] {
+            if is_inside(&points[j], &local_ref) {
+                covered.extend_from_slice(&points[j]);
+            }
+        }
+        let boxed = (right_x - points[i][0]) * (upper_y - points[i][1]);
+        let lost = if covered.is_empty() {
+            0.0
+        } else {
+            hv2d(&covered, &local_ref)
+        };
+        out[i] = (boxed - lost).max(0.0);
     }
     out
 }

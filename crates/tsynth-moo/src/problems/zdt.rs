@@ -3,7 +3,6 @@
 use std::f64::consts::PI;
 
 use crate::real::RealFunction;
-use crate::sorting::non_dominated_sort;
 
 /// Which ZDT problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +79,17 @@ impl Zdt {
         if self.kind != ZdtKind::Zdt3 {
             return curve;
         }
-        let fronts = non_dominated_sort(&curve);
-        let mut first = fronts.into_iter().next().unwrap_or_default();
-        first.sort_unstable();
-        first.into_iter().map(|i| curve[i].clone()).collect()
+        // The curve is sampled in increasing f1: a point is non-dominated exactly when its
+        // f2 is below every f2 seen before it.
+        let mut best = f64::INFINITY;
+        curve
+            .into_iter()
+            .filter(|p| {
+                let keep = p[1] < best;
+                best = best.min(p[1]);
+                keep
+            })
+            .collect()
     }
 }
 
