@@ -149,6 +149,26 @@ fn compile_error_prints_file_line_col_and_exits_1() {
         "{err}"
     );
     assert!(text(&o.stdout).is_empty());
+
+    // With --json the diagnostics are also a JSON document on stdout.
+    let o = tsynth(
+        dir.path(),
+        cache.path(),
+        &["compile", "pools/Broken.sol", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["ok"], false);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (
+            d["severity"].as_str(),
+            d["line"].as_u64(),
+            d["column"].as_u64()
+        ),
+        (Some("error"), Some(5), Some(16))
+    );
+    assert_eq!(d["file"], "pools/Broken.sol");
 }
 
 #[test]

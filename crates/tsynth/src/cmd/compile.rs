@@ -62,6 +62,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             for d in &failed.diagnostics {
                 eprintln!("{}", render(d));
             }
+            if args.json {
+                let report = serde_json::json!({
+                    "file": user_name,
+                    "ok": false,
+                    "compile_service_ms": service_ms,
+                    "diagnostics": failed.diagnostics,
+                });
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
             return Ok(ExitCode::FAILURE);
         }
         Err(e) => return Err(e.into()),
@@ -165,6 +174,7 @@ fn json_report(
         .collect();
     serde_json::json!({
         "file": file,
+        "ok": true,
         "origin": output.origin,
         "cached": output.origin.is_cached(),
         "compile_service_ms": service_ms,
