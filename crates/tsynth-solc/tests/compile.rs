@@ -194,6 +194,12 @@ fn corrupt_disk_entry_is_detected_and_recompiled() {
     let c1 = common::isolated(dir.path(), 1);
     let good = c1.compile(&req).expect("compile");
     let path = c1.cache_entry_path(&good.cache_key).expect("disk cache on");
+    // The atomic write left exactly the entry behind, no temporary file.
+    let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [format!("{}.json", good.cache_key)]);
     let mut bytes = std::fs::read(&path).expect("entry written");
     // Flip one byte in the body: the JSON may still parse, the checksum must not match.
     let i = bytes.len() - 10;
