@@ -253,25 +253,44 @@ fn natural(spec: &ParamSpec, v: &DesignValue) -> Result<f64, String> {
 }
 
 impl Library {
-    /// Selects choices so that the derivation uses the blocks named in `wanted`
-    /// (by slot); returns false if impossible. Writes choice genes into `g`.
-    fn select(&self, node: usize, wanted: &HashMap<usize, usize>, g: &mut [f64]) -> bool {
-        match &self.tree.nodes[node].kind {
+    /// Selects choices so that the derivation uses the blocks named in `wanted` (by slot)
+    /// and as many of the compounds named in `compounds` as possible; writes the choice
+    /// genes into `g`. Returns the number of named compounds on the chosen path, or `None`
+    /// if the named blocks cannot be derived together below `node`.
+    fn select(
+        &self,
+        node: usize,
+        wanted: &HashMap<usize, usize>,
+        compounds: &[usize],
+        g: &mut [f64],
+    ) -> Option<usize> {
+        let n = &self.tree.nodes[node];
+        match &n.kind {
             NodeKind::Block { block, .. } => match wanted.get(&self.blocks[*block].slot) {
-                Some(b) => b == block,
-                None => true,
+                Some(b) if b != block => None,
+                _ => Some(0),
             },
             NodeKind::Choice { var, alts } => {
+                let mut best: Option<(usize, usize)> = None;
                 for (i, &a) in alts.iter().enumerate() {
-                    if self.select(a, wanted, g) {
-                        g[*var] = i as f64;
-                        return true;
+                    if let Some(score) = self.select(a, wanted, compounds, g)
+                        && best.is_none_or(|(_, s)| score > s)
+                    {
+                        best = Some((i, score));
                     }
                 }
-                false
+                let (i, score) = best?;
+                // re-run the winner so that its genes are the ones left in `g`
+                self.select(alts[i], wanted, compounds, g);
+                g[*var] = i as f64;
+                Some(score)
             }
             NodeKind::Compound { children, .. } => {
-                children.iter().all(|&c| self.select(c, wanted, g))
+                let mut score = usize::from(compounds.contains(&n.part));
+                for &c in children {
+                    score += self.select(c, wanted, compounds, g)?;
+                }
+                Some(score)
             }
         }
     }
@@ -325,7 +344,16 @@ impl Library {
             tables_by_part.insert(pid, t);
         }
         let mut g = self.default_genotype();
-        if sink.is_empty() && !self.select(0, &wanted, &mut g.0) {
+        let named_compounds: Vec<usize> = tables_by_part
+            .keys()
+            .copied()
+            .filter(|&p| matches!(self.parts[p].kind, PartKind::Compound { .. }))
+            .collect();
+        if sink.is_empty()
+            && self
+                .select(0, &wanted, &named_compounds, &mut g.0)
+                .is_none()
+        {
             sink.push(
                 file,
                 design
@@ -494,7 +522,9 @@ impl Library {
             let PartKind::Compound { params, .. } = &self.parts[c.part].kind else {
                 continue;
             };
-            if params.is_empty() {
+            // the root is always there; other compounds are named even without parameters
+            // so that the design picks the same derivation when several give the same blocks
+            if params.is_empty() && c.node == 0 {
                 continue;
             }
             let NodeKind::Compound {

@@ -24,6 +24,8 @@ pub mod solidity;
 pub mod tree;
 pub mod wad;
 
+/// Re-exported so callers can build and match [`AbiArg`] values.
+pub use alloy_primitives;
 pub use ast::{ParamType, Scale};
 pub use design::{Design, DesignError};
 pub use emit::{AbiArg, CANDIDATE_CONTRACT, CANDIDATE_UNIT, CtorParam, Emitted, param_words};
