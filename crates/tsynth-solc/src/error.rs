@@ -30,7 +30,7 @@ pub enum SolcError {
 
     /// A required program (`node` or `npm`) could not be started.
     #[error(
-        "cannot run `{program}`: {source}. tsynth compiles Solidity with solc-js and needs \
+        "cannot run `{program}`: {error}. tsynth compiles Solidity with solc-js and needs \
          Node.js (>= 18) with npm on PATH: install them (e.g. `apt-get install nodejs npm`), \
          or put a native solc {version} on PATH / name it with TSYNTH_SOLC"
     )]
@@ -39,8 +39,8 @@ pub enum SolcError {
         program: String,
         /// The solc version that would be needed natively.
         version: String,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (part of the message, so not a `source()`).
+        error: std::io::Error,
     },
 
     /// `npm ci` failed.
@@ -55,12 +55,12 @@ pub enum SolcError {
     },
 
     /// A file-system operation failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory involved.
         path: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (part of the message, so not a `source()`).
+        error: std::io::Error,
     },
 
     /// An imported file could not be found on disk.
@@ -124,10 +124,10 @@ impl SolcError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         SolcError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

@@ -137,7 +137,7 @@ pub fn ensure_installed(dir: &Path, version: &str) -> Result<bool, SolcError> {
             .map_err(|e| SolcError::ToolMissing {
                 program: "npm".into(),
                 version: version.into(),
-                source: e,
+                error: e,
             })?;
         if !out.status.success() || !is_installed(dir, version) {
             let mut text = String::from_utf8_lossy(&out.stderr).into_owned();

@@ -57,7 +57,7 @@ impl Worker {
             .map_err(|e| SolcError::ToolMissing {
                 program: node.display().to_string(),
                 version: expected_version.into(),
-                source: e,
+                error: e,
             })?;
         let pid = child.id();
         let (Some(stdin), Some(stdout), Some(stderr)) =
