@@ -127,8 +127,9 @@ impl CompileRequest {
     ///
     /// Relative imports (`./x.sol`, `../x.sol`) resolve against the importing file, as solc
     /// does; other imports are looked up in the current directory, then in each of
-    /// `include_dirs`. The top file's source unit name is `path` as given (normalized) when
-    /// it is relative and stays inside the current directory, else its absolute path.
+    /// `include_dirs`. Source unit names are paths relative to the current directory when
+    /// `path` is relative, stays inside it and no relative import climbs above it; else
+    /// every file read through a relative path gets its absolute path as unit name.
     pub fn from_file(path: &Path, include_dirs: &[&Path]) -> Result<Self, SolcError> {
         let sources = imports::load_with_imports(path, include_dirs)?;
         Ok(CompileRequest::new(sources.sources))
