@@ -326,11 +326,8 @@ impl Env {
         artifacts: &EnvArtifacts,
         accounts: EnvAccounts,
     ) -> Result<Self, DeployError> {
-        let abis = vec![
-            artifacts.base_token.abi.clone(),
-            artifacts.data_token.abi.clone(),
-        ];
-        let setup = |step, e| setup_error(step, e, &abis);
+        let env_abis = [&artifacts.base_token.abi, &artifacts.data_token.abi];
+        let setup = |step, e| setup_error(step, e, &env_abis);
         let base = world
             .deploy(accounts.deployer, &artifacts.base_token.bytecode, &[])
             .map_err(|e| setup(SetupStep::DeployBaseToken, e))?;
@@ -347,7 +344,7 @@ impl Env {
             base,
             dt,
             accounts,
-            abis,
+            abis: env_abis.into_iter().cloned().collect(),
         })
     }
 
@@ -375,7 +372,10 @@ impl Env {
                 &IBaseTokenEnv::mintCall { to, amount },
             )
             .map(|_| ())
-            .map_err(|e| setup_error(SetupStep::MintBase, e, &self.abis))
+            .map_err(|e| {
+                let abis: Vec<&JsonAbi> = self.abis.iter().collect();
+                setup_error(SetupStep::MintBase, e, &abis)
+            })
     }
 
     /// Deploys `candidate` into `world` with the block parameters `params` (the `uint256[] p`
@@ -388,10 +388,12 @@ impl Env {
         params: &[U256],
         setup: &PoolSetup,
     ) -> Result<DeployedPool, DeployError> {
-        let mut abis = Vec::with_capacity(3);
-        abis.push(candidate.abi.clone());
-        abis.extend(self.abis.iter().cloned());
-        let fail = |step, e| setup_error(step, e, &abis);
+        // ABIs are only consulted on failure, to name custom errors.
+        let fail = |step, e| {
+            let mut abis = vec![&candidate.abi];
+            abis.extend(self.abis.iter());
+            setup_error(step, e, &abis)
+        };
 
         let args = encode_constructor_args(
             &candidate.abi,
@@ -469,13 +471,13 @@ impl Env {
 
     /// Names a custom-error revert in `err` from the environment's ABIs and `extra`.
     pub fn name_revert(&self, err: EvmError, extra: &[&JsonAbi]) -> EvmError {
-        let mut abis: Vec<JsonAbi> = extra.iter().map(|a| (*a).clone()).collect();
-        abis.extend(self.abis.iter().cloned());
+        let mut abis: Vec<&JsonAbi> = extra.to_vec();
+        abis.extend(self.abis.iter());
         name_with_all(err, &abis)
     }
 }
 
-fn name_with_all(err: EvmError, abis: &[JsonAbi]) -> EvmError {
+fn name_with_all(err: EvmError, abis: &[&JsonAbi]) -> EvmError {
     match err {
         EvmError::Revert(mut reason) => {
             for abi in abis {
@@ -487,7 +489,7 @@ fn name_with_all(err: EvmError, abis: &[JsonAbi]) -> EvmError {
     }
 }
 
-fn setup_error(step: SetupStep, err: EvmError, abis: &[JsonAbi]) -> DeployError {
+fn setup_error(step: SetupStep, err: EvmError, abis: &[&JsonAbi]) -> DeployError {
     DeployError::Setup {
         step,
         source: name_with_all(err, abis),
