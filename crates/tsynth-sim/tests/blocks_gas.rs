@@ -6,6 +6,7 @@ mod blocks_common;
 
 use blocks_common::*;
 use tsynth_evm::{Address, SolCall, U256};
+use tsynth_solc::Settings;
 
 fn gas_of<C: SolCall>(p: &mut TestPool, from: Address, call: &C) -> u64 {
     let pool = p.addr();
@@ -65,8 +66,13 @@ fn known_designs_stay_within_gas_bounds() {
             ],
         ),
     ];
-    for (name, blocks) in designs {
-        let mut p = open(&blocks, tokens(1000), wad("1"));
+    for ((name, blocks), optimize) in designs.iter().flat_map(|d| [(d, false), (d, true)]) {
+        let settings = if optimize {
+            Settings::optimized()
+        } else {
+            Settings::default()
+        };
+        let mut p = open_with(blocks, tokens(1000), wad("1"), &settings);
         p.fund(TRADER, tokens(1000));
         p.world.advance(1, 3600);
         let buy = gas_of(
@@ -91,7 +97,8 @@ fn known_designs_stay_within_gas_bounds() {
         let unstake = gas_of(&mut p, TRADER, &Pool::unstakeCall { sharesIn: shares });
         let spot = gas_of(&mut p, TRADER, &Pool::spotPriceCall {});
         eprintln!(
-            "{name:5} deploy {:>8} buy {buy:>7} sell {sell:>7} stake {stake:>7} unstake {unstake:>7} spotPrice {spot:>6} runtime bytes {}",
+            "{name:5} optimizer {:3} deploy {:>8} buy {buy:>7} sell {sell:>7} stake {stake:>7} unstake {unstake:>7} spotPrice {spot:>6} runtime bytes {}",
+            if optimize { "on" } else { "off" },
             p.pool.deploy_gas,
             p.artifact.deployed_bytecode.len()
         );

@@ -117,16 +117,20 @@ pub fn candidate_source(blocks: &[Block<'_>]) -> (String, Vec<U256>) {
     (src, params)
 }
 
-/// Compiles a candidate made of `blocks`.
+/// Compiles a candidate made of `blocks` (default settings: optimizer off).
 pub fn compile(blocks: &[Block<'_>]) -> Result<(ContractArtifact, Vec<U256>), DeployError> {
+    compile_with(blocks, &Settings::default())
+}
+
+/// Compiles a candidate made of `blocks` with `settings`.
+pub fn compile_with(
+    blocks: &[Block<'_>],
+    settings: &Settings,
+) -> Result<(ContractArtifact, Vec<U256>), DeployError> {
     let (src, params) = candidate_source(blocks);
     let mut sources = fixture().0.clone();
     sources.insert("Candidate.sol".into(), src);
-    let art = compile_candidate(
-        Compiler::shared().expect("compiler"),
-        sources,
-        &Settings::default(),
-    )?;
+    let art = compile_candidate(Compiler::shared().expect("compiler"), sources, settings)?;
     Ok((art, params))
 }
 
@@ -139,7 +143,12 @@ pub struct TestPool {
 
 /// Compiles and deploys `blocks`, opened with `base` base tokens at fee-free `price`.
 pub fn open(blocks: &[Block<'_>], base: U256, price: U256) -> TestPool {
-    let (artifact, params) = compile(blocks).expect("candidate compiles");
+    open_with(blocks, base, price, &Settings::default())
+}
+
+/// Like [`open`], compiled with `settings`.
+pub fn open_with(blocks: &[Block<'_>], base: U256, price: U256, settings: &Settings) -> TestPool {
+    let (artifact, params) = compile_with(blocks, settings).expect("candidate compiles");
     let env = &fixture().1;
     let mut world = env.world();
     let setup = PoolSetup {
