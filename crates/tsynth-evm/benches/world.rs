@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo bench -p tsynth-evm --bench world`
 
-use std::hint::black_box;
+use std::{hint::black_box, time::Instant};
 
 use alloy_sol_types::{SolCall, SolValue};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -212,6 +212,74 @@ fn calls(c: &mut Criterion) {
     group.finish();
 }
 
+/// Interleaved comparison, robust to the load of a shared machine: rounds of `BLOCK` swaps
+/// through raw revm and through `World::call` alternate (order flipped every round), and the
+/// medians of the per-call times are compared. Printed to stderr.
+fn interleaved_ratio(_: &mut Criterion) {
+    const BLOCK: u64 = 2_000;
+    const ROUNDS: usize = 21;
+    let raw_setup = setup(0);
+    let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
+    cfg.disable_nonce_check = true;
+    let mut raw = MainnetContext::new(raw_setup.world.snapshot().db().clone(), SpecId::PRAGUE)
+        .with_cfg(cfg)
+        .build_mainnet();
+    let mut w = setup(0);
+    let mut raw_block = |n: u64| {
+        let start = Instant::now();
+        for i in 0..n {
+            let data = if i.is_multiple_of(2) {
+                &raw_setup.buy
+            } else {
+                &raw_setup.sell
+            };
+            let tx = TxEnv::builder()
+                .caller(TRADER)
+                .kind(TxKind::Call(raw_setup.pool))
+                .data(data.clone())
+                .gas_limit(30_000_000)
+                .gas_price(0)
+                .build_fill();
+            let result = raw.transact_commit(tx).unwrap();
+            assert!(result.is_success());
+            black_box(result.into_output());
+        }
+        start.elapsed().as_nanos() as f64 / n as f64
+    };
+    let mut world_block = |n: u64| {
+        let start = Instant::now();
+        for i in 0..n {
+            let data = if i.is_multiple_of(2) { &w.buy } else { &w.sell };
+            black_box(w.world.call(TRADER, w.pool, data.clone()).unwrap().output);
+        }
+        start.elapsed().as_nanos() as f64 / n as f64
+    };
+    raw_block(BLOCK); // warm-up
+    world_block(BLOCK);
+    let (mut raw_ns, mut world_ns) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        if round % 2 == 0 {
+            raw_ns.push(raw_block(BLOCK));
+            world_ns.push(world_block(BLOCK));
+        } else {
+            world_ns.push(world_block(BLOCK));
+            raw_ns.push(raw_block(BLOCK));
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (r, t) = (median(&mut raw_ns), median(&mut world_ns));
+    eprintln!(
+        "interleaved pool swap ({ROUNDS} rounds x {BLOCK} calls): raw revm {:.0} calls/s, \
+         tsynth-evm World::call {:.0} calls/s, ratio {:.3}",
+        1e9 / r,
+        1e9 / t,
+        r / t
+    );
+}
+
 fn forks(c: &mut Criterion) {
     let mut group = c.benchmark_group("fork");
     // 4 contracts (2 tokens, pool, probe), deployer + trader + 20 funded token holders.
@@ -249,6 +317,6 @@ fn forks(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(40).measurement_time(std::time::Duration::from_secs(4));
-    targets = calls, forks
+    targets = interleaved_ratio, calls, forks
 }
 criterion_main!(benches);
