@@ -472,6 +472,11 @@ fn per_call_gas_limit_applies() {
         .transact(TxRequest::call(ALICE, probe, data.clone()).with_gas_limit(23_000))
         .unwrap_err();
     assert_eq!(err, EvmError::OutOfGas { gas_limit: 23_000 });
+    // Below the intrinsic cost (21,000 + calldata): refused before execution, typed.
+    let err = world
+        .transact(TxRequest::call(ALICE, probe, data.clone()).with_gas_limit(1_000))
+        .unwrap_err();
+    assert!(matches!(err, EvmError::InvalidTransaction(_)), "{err:?}");
     assert_eq!(probe_value(&mut world, probe), U256::ZERO);
     world
         .transact(TxRequest::call(ALICE, probe, data).with_gas_limit(60_000))
