@@ -75,8 +75,15 @@ fn unstake_all(
     Ok(())
 }
 
-/// Rug pull by the publisher on `world` (a fork). Returns its base-token gain.
-pub fn rug_pull(world: &mut World, c: &Contracts, publisher: Address) -> Result<U256, Fatal> {
+/// Rug pull by the publisher on `world` (a fork). Returns its net base-token gain: what it
+/// holds after dumping and withdrawing, minus `endowment`, every base token it ever owned
+/// (its seed liquidity plus its capital) — taking back one's own deposit is not a gain.
+pub fn rug_pull(
+    world: &mut World,
+    c: &Contracts,
+    publisher: Address,
+    endowment: U256,
+) -> Result<U256, Fatal> {
     let mut counts = TxCounts::default();
     let mut h = Holdings {
         base: world
@@ -93,7 +100,6 @@ pub fn rug_pull(world: &mut World, c: &Contracts, publisher: Address) -> Result<
             })?,
         shares: view(world, c.pool, &IDataPool::sharesOfCall { who: publisher })?,
     };
-    let base0 = h.base;
     if !view(world, c.pool, &IDataPool::claimableCall {})?.is_zero()
         && let TxOutcome::Ok(amount) = send(
             world,
@@ -108,7 +114,7 @@ pub fn rug_pull(world: &mut World, c: &Contracts, publisher: Address) -> Result<
     sell_all(world, c, publisher, &mut h, &mut counts)?;
     unstake_all(world, c, publisher, &mut h)?;
     sell_all(world, c, publisher, &mut h, &mut counts)?;
-    Ok(h.base.saturating_sub(base0))
+    Ok(h.base.saturating_sub(endowment))
 }
 
 /// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times.

@@ -29,6 +29,8 @@ pub struct Prepared {
     pub publisher: Address,
     /// What the publisher holds after initialising.
     pub publisher_holdings: Holdings,
+    /// Every base token the publisher ever owned: seed liquidity plus capital.
+    pub publisher_endowment: U256,
     /// The July-2022 attacker's account (funded with the scenario's attacker capital).
     pub attacker: Address,
     /// An account with a large base balance used for dry-run slippage probes.
@@ -261,7 +263,12 @@ fn probe(st: &mut State, p: &Prepared, scenario: &Scenario, spot: f64) -> Result
     let adv = &scenario.adversaries;
     if adv.rug_publisher {
         let mut fork = st.world.fork();
-        gain = gain.max(adversary::rug_pull(&mut fork, &c, p.publisher)?);
+        gain = gain.max(adversary::rug_pull(
+            &mut fork,
+            &c,
+            p.publisher,
+            p.publisher_endowment,
+        )?);
     }
     let capital = crate::units::to_wei(adv.attacker_capital.get());
     if !capital.is_zero() && adv.attacker_max_loops > 0 {

@@ -101,6 +101,7 @@ pub fn prepare(
         contracts,
         publisher: PUBLISHER,
         publisher_holdings,
+        publisher_endowment: setup.base_amount + to_wei(scenario.publisher.capital.get()),
         attacker: ATTACKER,
         prober: PROBER,
         agents,
