@@ -38,6 +38,12 @@ enum Command {
     Design(cmd::design::DesignCmd),
     /// Simulate one design on a scenario over several seeds: KPIs, objectives, plots.
     Sim(cmd::sim::Args),
+    /// Structural and parameter synthesis over a grammar (NSGA-II inside ALPS).
+    Evolve(cmd::evolve::Args),
+    /// Local, variation-aware parameter tuning of one design.
+    Tune(cmd::tune::Args),
+    /// Inspect, plot, export and compare Pareto fronts of a run.
+    Front(cmd::front::Args),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -65,6 +71,9 @@ fn main() -> ExitCode {
         Command::Grammar(c) => cmd::grammar::run(c),
         Command::Design(c) => cmd::design::run(c),
         Command::Sim(args) => cmd::sim::run(args),
+        Command::Evolve(args) => cmd::evolve::run(args),
+        Command::Tune(args) => cmd::tune::run(args),
+        Command::Front(args) => cmd::front::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,8 @@
 //! One module per subcommand.
 pub mod compile;
 pub mod design;
+pub mod evolve;
+pub mod front;
 pub mod grammar;
 pub mod sim;
+pub mod tune;
