@@ -237,3 +237,47 @@ pub fn mutate_until_different(
     }
     None
 }
+
+/// Simulated binary crossover (Deb & Agrawal) of one pair of genes in [0, 1]. Equal genes
+/// are returned unchanged.
+pub fn sbx_pair(x1: f64, x2: f64, eta: f64, rng: &mut impl Rng) -> (f64, f64) {
+    let u: f64 = rng.random();
+    if x1 == x2 {
+        return (x1, x2);
+    }
+    let beta = if u <= 0.5 {
+        (2.0 * u).powf(1.0 / (eta + 1.0))
+    } else {
+        (1.0 / (2.0 * (1.0 - u))).powf(1.0 / (eta + 1.0))
+    };
+    let c1 = 0.5 * ((1.0 + beta) * x1 + (1.0 - beta) * x2);
+    let c2 = 0.5 * ((1.0 - beta) * x1 + (1.0 + beta) * x2);
+    (c1.clamp(0.0, 1.0), c2.clamp(0.0, 1.0))
+}
+
+/// SBX on the parameters both parents use (genes active in both), each pair with
+/// probability `prob`; choices and other genes are copied. Returns the two children.
+pub fn sbx_parameters(
+    lib: &Library,
+    a: &Genotype,
+    b: &Genotype,
+    eta: f64,
+    prob: f64,
+    rng: &mut impl Rng,
+) -> (Genotype, Genotype) {
+    let (mut c1, mut c2) = (a.clone(), b.clone());
+    let (Ok(act_a), Ok(act_b)) = (lib.active_genes(a), lib.active_genes(b)) else {
+        return (c1, c2);
+    };
+    for v in act_a {
+        if !matches!(lib.tree.vars[v].kind, VarKind::Param(_)) || act_b.binary_search(&v).is_err() {
+            continue;
+        }
+        if rng.random_bool(prob.clamp(0.0, 1.0)) {
+            let (x, y) = sbx_pair(a.0[v], b.0[v], eta, rng);
+            c1.0[v] = x;
+            c2.0[v] = y;
+        }
+    }
+    (c1, c2)
+}

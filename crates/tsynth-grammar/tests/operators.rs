@@ -174,3 +174,42 @@ fn operators_are_deterministic_per_seed() {
     };
     assert_eq!(run(42), run(42));
 }
+
+#[test]
+fn sbx_mixes_only_shared_active_parameters() {
+    let lib = amm();
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut changed = 0;
+    for _ in 0..300 {
+        let a = operators::random_genotype(&lib, &mut rng);
+        let b = operators::random_genotype(&lib, &mut rng);
+        let (c1, c2) = operators::sbx_parameters(&lib, &a, &b, 15.0, 1.0, &mut rng);
+        let (aa, ab) = (lib.active_genes(&a).unwrap(), lib.active_genes(&b).unwrap());
+        for i in 0..a.0.len() {
+            let shared_param =
+                aa.contains(&i) && ab.contains(&i) && !choice_genes(&lib).contains(&i);
+            if !shared_param {
+                assert_eq!(
+                    (c1.0[i], c2.0[i]),
+                    (a.0[i], b.0[i]),
+                    "gene {i} must be copied"
+                );
+            } else {
+                assert!((0.0..=1.0).contains(&c1.0[i]) && (0.0..=1.0).contains(&c2.0[i]));
+                // SBX keeps the parents' mean unless a child was clamped at a bound
+                let clamped = [c1.0[i], c2.0[i]].iter().any(|x| *x == 0.0 || *x == 1.0);
+                if !clamped {
+                    assert!(((c1.0[i] + c2.0[i]) - (a.0[i] + b.0[i])).abs() < 1e-12);
+                }
+                if c1.0[i] != a.0[i] {
+                    changed += 1;
+                }
+            }
+        }
+    }
+    assert!(changed > 50, "SBX changed {changed} genes");
+    // identical parents give identical children
+    let a = operators::random_genotype(&lib, &mut rng);
+    let (c1, c2) = operators::sbx_parameters(&lib, &a, &a, 15.0, 1.0, &mut rng);
+    assert_eq!((&c1, &c2), (&a, &a));
+}
