@@ -483,3 +483,40 @@ fn per_call_gas_limit_applies() {
         .unwrap();
     assert_eq!(probe_value(&mut world, probe), U256::from(3));
 }
+
+#[test]
+fn same_transactions_give_identical_results_on_any_thread() {
+    let mut world = World::new();
+    let probe = deploy_probe(&mut world, 0);
+    let snap = world.snapshot();
+    let run = |snap: &tsynth_evm::Snapshot| {
+        let mut w = snap.to_world();
+        let mut trace = Vec::new();
+        for i in 0..50u64 {
+            w.advance(1, 12);
+            let out = w
+                .call(
+                    Address::with_last_byte((i % 7) as u8 + 1),
+                    probe,
+                    Probe::setValueCall {
+                        v: U256::from(i * i),
+                    }
+                    .abi_encode()
+                    .into(),
+                )
+                .unwrap();
+            trace.push((out.gas_used, out.logs, w.storage_at(probe, U256::ZERO)));
+        }
+        (trace, w.next_deploy_address(DEPLOYER), w.block_number())
+    };
+    let here = run(&snap);
+    let there: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2).map(|_| s.spawn(|| run(&snap))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(here.0.len(), 50);
+    assert_eq!(here.2, 51);
+    for other in there {
+        assert_eq!(other, here);
+    }
+}
