@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::crowding::Crowding;
-use crate::dominance::{Dominance, pareto, weakly_dominates};
+use crate::dominance::{Dominance, pareto};
 use crate::individual::Individual;
 
 /// The archive. With two objectives and feasible members, members are kept sorted by the
@@ -110,15 +110,22 @@ impl<G: Clone, E: Clone> Archive<G, E> {
 
     fn offer_general(&mut self, ind: &Individual<G, E>) -> bool {
         let f = &ind.objectives;
-        if self
-            .members
-            .iter()
-            .any(|m| weakly_dominates(&m.objectives, f))
-        {
-            return false;
+        // One pass. If a member weakly dominates the candidate, no member can be
+        // dominated by the candidate (members are mutually non-dominated), so nothing
+        // has to be undone when the candidate is rejected.
+        let mut dominated_any = false;
+        for m in &self.members {
+            match pareto(f, &m.objectives) {
+                Dominance::First => dominated_any = true,
+                Dominance::Second => return false,
+                Dominance::Neither if m.objectives == *f => return false,
+                Dominance::Neither => {}
+            }
         }
-        self.members
-            .retain(|m| pareto(f, &m.objectives) != Dominance::First);
+        if dominated_any {
+            self.members
+                .retain(|m| pareto(f, &m.objectives) != Dominance::First);
+        }
         self.members.push(ind.clone());
         true
     }

@@ -56,6 +56,8 @@ impl Fronts {
 pub struct NonDominatedSorter {
     dominated: Vec<Vec<u32>>,
     count: Vec<u32>,
+    order: Vec<u32>,
+    last: Vec<(f64, f64)>,
 }
 
 impl NonDominatedSorter {
@@ -84,6 +86,10 @@ impl NonDominatedSorter {
             r.resize(n, 0);
         }
         if n == 0 {
+            return;
+        }
+        if m == 2 {
+            self.sort_2d(objectives, violations, fronts, ranks);
             return;
         }
         if self.dominated.len() < n {
@@ -149,6 +155,86 @@ impl NonDominatedSorter {
         }
         if fronts.starts.last() != Some(&fronts.indices.len()) {
             fronts.starts.push(fronts.indices.len());
+        }
+    }
+}
+
+impl NonDominatedSorter {
+    /// Two objectives: O(n log n + n·F) for F fronts. Feasible points in lexicographic
+    /// order join the first front whose most recent member does not dominate them (that
+    /// member has the smallest second objective of its front so far); infeasible points
+    /// form one front per distinct violation, after the feasible fronts.
+    fn sort_2d(
+        &mut self,
+        objectives: &[f64],
+        violations: Option<&[f64]>,
+        fronts: &mut Fronts,
+        mut ranks: Option<&mut Vec<u32>>,
+    ) {
+        let n = objectives.len() / 2;
+        let feasible = |i: usize| violations.is_none_or(|v| v[i] <= 0.0);
+        self.order.clear();
+        self.order
+            .extend((0..n as u32).filter(|&i| feasible(i as usize)));
+        let f = |i: u32| (objectives[2 * i as usize], objectives[2 * i as usize + 1]);
+        self.order.sort_unstable_by(|&a, &b| {
+            let (fa, fb) = (f(a), f(b));
+            fa.0.total_cmp(&fb.0)
+                .then(fa.1.total_cmp(&fb.1))
+                .then(a.cmp(&b))
+        });
+        self.last.clear();
+        for d in &mut self.dominated {
+            d.clear();
+        }
+        for t in 0..self.order.len() {
+            let i = self.order[t];
+            let p = f(i);
+            let k = self
+                .last
+                .iter()
+                .position(|&q| !(q.1 <= p.1 && q != p))
+                .unwrap_or(self.last.len());
+            if k == self.last.len() {
+                self.last.push(p);
+                if self.dominated.len() <= k {
+                    self.dominated.push(Vec::new());
+                }
+            } else {
+                self.last[k] = p;
+            }
+            self.dominated[k].push(i);
+        }
+        let feasible_fronts = self.last.len();
+        fronts.starts.push(0);
+        for k in 0..feasible_fronts {
+            let bucket = &mut self.dominated[k];
+            bucket.sort_unstable();
+            fronts.indices.extend_from_slice(bucket);
+            fronts.starts.push(fronts.indices.len());
+        }
+        if let Some(v) = violations {
+            self.order.clear();
+            self.order
+                .extend((0..n as u32).filter(|&i| !feasible(i as usize)));
+            self.order
+                .sort_unstable_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
+            let mut t = 0;
+            while t < self.order.len() {
+                let level = v[self.order[t] as usize];
+                while t < self.order.len() && v[self.order[t] as usize] == level {
+                    fronts.indices.push(self.order[t]);
+                    t += 1;
+                }
+                fronts.starts.push(fronts.indices.len());
+            }
+        }
+        if let Some(r) = ranks.as_deref_mut() {
+            for k in 0..fronts.len() {
+                for &i in fronts.front(k) {
+                    r[i as usize] = k as u32;
+                }
+            }
         }
     }
 }

@@ -119,6 +119,34 @@ proptest! {
     }
 
     #[test]
+    fn constrained_matches_brute_force_2d(
+        pts in random_points(60, 2, 8),
+        viol in prop::collection::vec(prop_oneof![Just(0.0), (1u32..4).prop_map(f64::from)], 60),
+    ) {
+        let v = &viol[..pts.len()];
+        let oracle = brute_fronts_by(pts.len(), |i, j| {
+            dominance::constrained(&pts[i], v[i], &pts[j], v[j]) == Dominance::First
+        });
+        prop_assert_eq!(sorted(constrained_non_dominated_sort(&pts, v)), oracle);
+    }
+
+    #[test]
+    fn ranks_agree_with_fronts_2d_and_3d(pts2 in random_points(50, 2, 10), pts3 in random_points(50, 3, 6)) {
+        for (pts, m) in [(&pts2, 2), (&pts3, 3)] {
+            let flat: Vec<f64> = pts.iter().flatten().copied().collect();
+            let mut fronts = tsynth_moo::sorting::Fronts::new();
+            let mut ranks = Vec::new();
+            NonDominatedSorter::new().sort(&flat, m, None, &mut fronts, Some(&mut ranks));
+            for (k, front) in fronts.iter().enumerate() {
+                prop_assert!(front.windows(2).all(|w| w[0] < w[1]));
+                for &i in front {
+                    prop_assert_eq!(ranks[i as usize], k as u32);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn constrained_matches_brute_force(
         pts in random_points(40, 3, 6),
         viol in prop::collection::vec(prop_oneof![Just(0.0), (1u32..4).prop_map(f64::from)], 40),
