@@ -375,6 +375,9 @@ impl Library {
         let mut parts: Vec<Part> = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
         let mut block_file_pos: Vec<Pos> = Vec::new();
+        // false when a parameter declaration was rejected (its constructor check would only
+        // repeat that error)
+        let mut params_ok: Vec<bool> = Vec::new();
         for (item, _) in &items {
             let (name, kind) = match item {
                 Item::Block {
@@ -392,7 +395,9 @@ impl Library {
                             format!("unknown slot `{}`", slot.text),
                         );
                     }
+                    let declared = params.len();
                     let params = check_params(params, file, &mut sink);
+                    params_ok.push(params.len() == declared);
                     let (unit, upos) = match bfile {
                         Some((f, p)) => (f.clone(), *p),
                         None => (format!("{}/{}.sol", slot.text, name.text), name.pos),
@@ -655,7 +660,15 @@ impl Library {
         if let Some(core) = &core {
             for (bi, b) in blocks.iter().enumerate() {
                 if store.load(&b.unit, file, block_file_pos[bi], &mut sink) {
-                    check_block(&store, b, core, &slots, block_file_pos[bi], file, &mut sink);
+                    check_block(
+                        &store,
+                        b,
+                        core,
+                        &slots,
+                        (block_file_pos[bi], params_ok[bi]),
+                        file,
+                        &mut sink,
+                    );
                 }
             }
         }
@@ -863,7 +876,7 @@ fn check_block(
     b: &Block,
     core: &Core,
     slots: &[Slot],
-    upos: Pos,
+    (upos, params_ok): (Pos, bool),
     file: &Path,
     sink: &mut Sink,
 ) {
@@ -954,6 +967,9 @@ fn check_block(
                 ),
             );
         }
+    }
+    if !params_ok {
+        return;
     }
     let ctor: &[SolParam] = c
         .constructor

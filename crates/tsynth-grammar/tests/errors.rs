@@ -511,3 +511,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn several_errors_are_reported_at_once_without_cascades() {
+    let src = std::fs::read_to_string(fixtures().join("mini.grammar")).unwrap();
+    let text = src
+        .replace("| PctFee | TwoFee", "| PctFee | TwoFee | BadCtor | NoHook")
+        .replace("use Fee with pct = level", "use Fee with pct = lvl")
+        .replace(
+            "k:     real in [0.001, 10] log",
+            "k:     real in [0, 10] log",
+        )
+        + "block BadCtor for fee {\n    pct: real in [0, 1] default 0.5\n}\nblock NoHook for fee\ncompound Loop { use Loop }\n";
+    let e = err(&text);
+    let kinds: Vec<ErrorKind> = e.diagnostics.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ErrorKind::BadRange,
+            ErrorKind::UnknownParameter,
+            ErrorKind::Recursion,
+            ErrorKind::Solidity,
+            ErrorKind::Solidity
+        ],
+        "{e}"
+    );
+    // the rejected `k` does not also produce a constructor-arity error for CurvePrice
+    assert!(!e.to_string().contains("CurvePrice.sol"), "{e}");
+    assert_eq!(e.diagnostics[1].pos, pos_of(&text, "lvl", 0));
+    assert_eq!(e.to_string().lines().count(), 5);
+}
