@@ -169,7 +169,7 @@ impl NonDominatedSorter {
         objectives: &[f64],
         violations: Option<&[f64]>,
         fronts: &mut Fronts,
-        mut ranks: Option<&mut Vec<u32>>,
+        ranks: Option<&mut Vec<u32>>,
     ) {
         let n = objectives.len() / 2;
         let feasible = |i: usize| violations.is_none_or(|v| v[i] <= 0.0);
@@ -229,7 +229,7 @@ impl NonDominatedSorter {
                 fronts.starts.push(fronts.indices.len());
             }
         }
-        if let Some(r) = ranks.as_deref_mut() {
+        if let Some(r) = ranks {
             for k in 0..fronts.len() {
                 for &i in fronts.front(k) {
                     r[i as usize] = k as u32;
