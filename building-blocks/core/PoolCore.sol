@@ -108,6 +108,10 @@ abstract contract PoolCore is IDataPool {
     function _stake(address who, uint256 baseIn) internal virtual returns (uint256 sharesOut);
     /// Burns `sharesIn` of `who`; returns the base owed (not yet taken from `_baseBal`).
     function _unstake(address who, uint256 sharesIn) internal virtual returns (uint256 baseOut);
+    /// Mints the opening share supply `supply` at `initialize` (after the pool minted its
+    /// initial datatokens) and returns the publisher's part. Who owns the datatoken-backed
+    /// part is the staking design's business: the publisher (V3) or the side-staking bot.
+    function _initialShares(address publisher_, uint256 supply) internal virtual returns (uint256 publisherShares);
 
     // ---- hooks: guard ----------------------------------------------------------------------
     /// Runs after every stake and after the publisher's initial shares are minted.
@@ -141,9 +145,9 @@ abstract contract PoolCore is IDataPool {
         if (d0 == 0) revert ZeroAmount();
         _initialDtAmount = d0;
         _mintDtToPool(d0);
-        _mintShares(publisher_, INIT_SHARES);
+        uint256 own = _initialShares(publisher_, INIT_SHARES);
         _onInitialize(publisher_);
-        _afterStake(publisher_, INIT_SHARES);
+        _afterStake(publisher_, own);
     }
 
     // ---- views -------------------------------------------------------------------------------

@@ -18,4 +18,10 @@ abstract contract BalancerJoin is PoolCore {
         baseOut = WeightedMath.outGivenSharesIn(_baseBal, wBase, _totalShares, sharesIn, _swapFee());
         _burnShares(who, sharesIn);
     }
+
+    /// The publisher owns the whole opening supply (it provided both sides).
+    function _initialShares(address publisher_, uint256 supply) internal override returns (uint256) {
+        _mintShares(publisher_, supply);
+        return supply;
+    }
 }

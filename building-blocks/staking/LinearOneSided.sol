@@ -35,4 +35,13 @@ abstract contract LinearOneSided is PoolCore {
         if (matched != 0) _burnShares(address(this), matched);
         if (dtOut != 0) _burnPoolDt(dtOut);
     }
+
+    /// The publisher owns the base-backed part of the opening supply (by value: the base
+    /// weight); the side-staking bot owns the part backed by the datatokens the pool minted.
+    function _initialShares(address publisher_, uint256 supply) internal override returns (uint256 own) {
+        (uint256 wBase,) = _weights();
+        own = supply * wBase / 1e18;
+        _mintShares(publisher_, own);
+        _mintShares(address(this), supply - own);
+    }
 }

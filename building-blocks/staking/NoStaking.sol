@@ -15,4 +15,10 @@ abstract contract NoStaking is PoolCore {
     function _unstake(address, uint256) internal pure override returns (uint256) {
         revert StakingDisabled();
     }
+
+    /// The publisher owns the whole opening supply (it provided both sides).
+    function _initialShares(address publisher_, uint256 supply) internal override returns (uint256) {
+        _mintShares(publisher_, supply);
+        return supply;
+    }
 }
