@@ -1,0 +1,523 @@
+//! The run directory `runs/<id>/`, shared by `evolve`, `tune` and `front`.
+//!
+//! ```text
+//! runs/<id>/
+//!   run.toml            full configuration (+ the scenario's text: a run is self-contained)
+//!   generations.jsonl   one JSON object per generation ([`GenerationRecord`])
+//!   archive.json        the Pareto archive ([`ArchiveFile`])
+//!   sources/<hash>/     the Solidity source set of every archive member's structure
+//!   checkpoint          whatever the command needs to resume exactly (serde JSON)
+//! ```
+//!
+//! Every write is atomic: a temporary file in the same folder, then a rename, so a reader
+//! (or a resumed run) never sees half a file, whenever the process is killed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tsynth_sim::objectives::{Objectives, SeedOutcome};
+
+use crate::error::{Result, SearchError};
+
+/// Name of the configuration file.
+pub const RUN_TOML: &str = "run.toml";
+/// Name of the per-generation log.
+pub const GENERATIONS_JSONL: &str = "generations.jsonl";
+/// Name of the archive file.
+pub const ARCHIVE_JSON: &str = "archive.json";
+/// Name of the checkpoint file.
+pub const CHECKPOINT: &str = "checkpoint";
+/// Folder of the archive members' source sets.
+pub const SOURCES_DIR: &str = "sources";
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, flushed, then
+/// renamed over `path`).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| SearchError::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| SearchError::io(path, e))?;
+    tmp.as_file()
+        .sync_data()
+        .map_err(|e| SearchError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| SearchError::io(path, e.error))?;
+    Ok(())
+}
+
+/// A path as the user gave it and made absolute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathRecord {
+    /// As given on the command line or in the config file.
+    pub given: String,
+    /// Absolute (canonical when the file exists).
+    pub absolute: String,
+}
+
+impl PathRecord {
+    /// Records `path` (canonicalised when possible).
+    pub fn new(path: &Path) -> Self {
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
+        });
+        Self {
+            given: path.display().to_string(),
+            absolute: absolute.display().to_string(),
+        }
+    }
+}
+
+/// How per-seed objectives are combined into the values the search ranks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregation {
+    /// Mean over seeds.
+    #[default]
+    Mean,
+    /// Worst (largest) over seeds.
+    Worst,
+}
+
+impl Aggregation {
+    /// `"mean"` or `"worst"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mean => "mean",
+            Self::Worst => "worst",
+        }
+    }
+}
+
+/// `run.toml`: the full configuration of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    /// `"evolve"` or `"tune"`.
+    pub command: String,
+    /// Version of tsynth that made the run.
+    pub tsynth_version: String,
+    /// The grammar (evolve; tune: the design's grammar).
+    pub grammar: Option<PathRecord>,
+    /// The design (tune only).
+    pub design: Option<PathRecord>,
+    /// The scenario file.
+    pub scenario: PathRecord,
+    /// The scenario's full text.
+    pub scenario_text: String,
+    /// Run seed.
+    pub seed: u64,
+    /// Population size (per age layer in ALPS mode).
+    pub population: Option<usize>,
+    /// Generations after the initial population.
+    pub generations: Option<u64>,
+    /// Evaluation budget (tune).
+    pub budget: Option<u64>,
+    /// Simulation seeds per evaluation (youngest age layer).
+    pub seeds_per_evaluation: u32,
+    /// Held-out seeds used to re-score the final archive.
+    pub held_out_seeds: u32,
+    /// Aggregation of per-seed objectives used by the search.
+    pub aggregation: Aggregation,
+    /// Objective names (all minimised), in vector order.
+    pub objectives: Vec<String>,
+    /// Reference point of the hypervolume, in objective order.
+    pub reference_point: Vec<f64>,
+    /// solc version used.
+    pub compiler_version: String,
+    /// Worker threads (informational: results never depend on it).
+    pub threads: usize,
+    /// Command-specific settings (evolve: the whole search configuration).
+    #[serde(default)]
+    pub settings: toml::Table,
+}
+
+/// One line of `generations.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerationRecord {
+    /// Generation number (0 = initial population).
+    pub generation: u64,
+    /// Evaluations in this generation.
+    pub evaluations: usize,
+    /// Evaluations since the start of the run.
+    pub total_evaluations: u64,
+    /// Feasible evaluations in this generation.
+    pub feasible: usize,
+    /// Archive size after the generation.
+    pub front_size: usize,
+    /// Hypervolume of the archive at the reference point.
+    pub hypervolume: f64,
+    /// Evaluations of this generation answered from the evaluation cache (same full hash
+    /// and seed set already scored earlier in the run, in id order).
+    pub cache_hits: usize,
+    /// New structures first met in this generation (each compiled once).
+    pub compiles: usize,
+    /// Wall time of the generation (the only time-dependent field).
+    pub seconds: f64,
+}
+
+/// Per-name objective values.
+pub type NamedObjectives = BTreeMap<String, f64>;
+
+/// Both aggregates of a set of seeds, keyed by objective name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveScores {
+    /// Mean over seeds.
+    pub mean: NamedObjectives,
+    /// Worst over seeds.
+    pub worst: NamedObjectives,
+}
+
+impl ObjectiveScores {
+    /// From the simulator's aggregate objectives.
+    pub fn from_objectives(mean: &Objectives, worst: &Objectives) -> Self {
+        let named = |o: &Objectives| {
+            tsynth_sim::objectives::OBJECTIVE_NAMES
+                .iter()
+                .map(|&n| (n.to_string(), o.get(n).unwrap_or(f64::NAN)))
+                .collect()
+        };
+        Self {
+            mean: named(mean),
+            worst: named(worst),
+        }
+    }
+
+    /// The values of `aggregation`, in `names` order.
+    pub fn vector(&self, aggregation: Aggregation, names: &[String]) -> Vec<f64> {
+        let map = match aggregation {
+            Aggregation::Mean => &self.mean,
+            Aggregation::Worst => &self.worst,
+        };
+        names
+            .iter()
+            .map(|n| map.get(n).copied().unwrap_or(f64::NAN))
+            .collect()
+    }
+}
+
+/// A score on a set of seeds (the search's or the held-out one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// The seeds.
+    pub seeds: Vec<u64>,
+    /// Mean and worst objectives.
+    pub objectives: ObjectiveScores,
+    /// Per-seed outcomes, in seed order.
+    pub per_seed: Vec<SeedOutcome>,
+    /// Total constraint violation (0 = feasible).
+    pub violation: f64,
+    /// Whether every constraint holds.
+    pub feasible: bool,
+    /// Why the candidate failed outright (compile error, set-up revert, ...), if it did.
+    pub failure: Option<String>,
+}
+
+/// One parameter of an archive member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamRecord {
+    /// Block (or compound) name.
+    pub block: String,
+    /// Parameter name.
+    pub name: String,
+    /// Value in natural units.
+    pub value: f64,
+    /// Unit label.
+    pub unit: String,
+}
+
+/// One member of `archive.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArchiveMember {
+    /// Stable id within the run (`m` + the individual's creation number).
+    pub id: String,
+    /// The flat genotype.
+    pub genotype: Vec<f64>,
+    /// Hash of the structure (chosen blocks).
+    pub structure_hash: String,
+    /// Hash of structure and parameter values.
+    pub full_hash: String,
+    /// Slot → block name.
+    pub blocks: BTreeMap<String, String>,
+    /// Parameter values.
+    pub params: Vec<ParamRecord>,
+    /// The design file text (write it out and `tsynth sim --design` re-runs it).
+    pub design: String,
+    /// The aggregates used by the search.
+    pub objectives: ObjectiveScores,
+    /// Seeds the search scored it on.
+    pub seeds: Vec<u64>,
+    /// Per-seed outcomes of the search's score.
+    pub per_seed: Vec<SeedOutcome>,
+    /// Total constraint violation during search.
+    pub violation: f64,
+    /// Feasible during search.
+    pub feasible: bool,
+    /// The re-score on held-out seeds (never used during search), if done.
+    pub held_out: Option<Score>,
+    /// `sources/<structure_hash>/`, relative to the run directory.
+    pub sources: String,
+}
+
+/// `archive.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArchiveFile {
+    /// Objective names, in vector order.
+    pub objectives: Vec<String>,
+    /// Aggregation the search ranked by.
+    #[serde(default)]
+    pub aggregation: Aggregation,
+    /// Hypervolume reference point.
+    pub reference_point: Vec<f64>,
+    /// The members, in id order.
+    pub members: Vec<ArchiveMember>,
+}
+
+/// A run directory on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunDir {
+    root: PathBuf,
+}
+
+impl RunDir {
+    /// Creates the folder (and `sources/`); it may exist already (e.g. an empty one).
+    pub fn create(root: &Path) -> Result<Self> {
+        std::fs::create_dir_all(root.join(SOURCES_DIR))
+            .map_err(|e| SearchError::io(root.join(SOURCES_DIR), e))?;
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing run directory (it must hold a `run.toml`).
+    pub fn open(root: &Path) -> Result<Self> {
+        let toml = root.join(RUN_TOML);
+        if !toml.is_file() {
+            return Err(SearchError::Resume {
+                path: root.to_path_buf(),
+                message: format!("no {RUN_TOML} in it (not a run directory)"),
+            });
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// Path of a file inside the run directory.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// Writes `run.toml`.
+    pub fn write_config(&self, config: &RunConfig) -> Result<()> {
+        let path = self.file(RUN_TOML);
+        let text = toml::to_string(config).map_err(|e| SearchError::format(&path, e))?;
+        write_atomic(&path, text.as_bytes())
+    }
+
+    /// Reads `run.toml`.
+    pub fn read_config(&self) -> Result<RunConfig> {
+        let path = self.file(RUN_TOML);
+        let text = std::fs::read_to_string(&path).map_err(|e| SearchError::io(&path, e))?;
+        toml::from_str(&text).map_err(|e| SearchError::format(&path, e.message().trim()))
+    }
+
+    /// Rewrites `generations.jsonl` with `records` (atomically).
+    pub fn write_generations(&self, records: &[GenerationRecord]) -> Result<()> {
+        let path = self.file(GENERATIONS_JSONL);
+        let mut buf = Vec::new();
+        for r in records {
+            serde_json::to_writer(&mut buf, r).map_err(|e| SearchError::format(&path, e))?;
+            buf.push(b'\n');
+        }
+        write_atomic(&path, &buf)
+    }
+
+    /// Reads `generations.jsonl` (empty when the file does not exist yet).
+    pub fn read_generations(&self) -> Result<Vec<GenerationRecord>> {
+        let path = self.file(GENERATIONS_JSONL);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(SearchError::io(&path, e)),
+        };
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| {
+                serde_json::from_str(l)
+                    .map_err(|e| SearchError::format(&path, format!("line {}: {e}", i + 1)))
+            })
+            .collect()
+    }
+
+    /// Writes `archive.json`.
+    pub fn write_archive(&self, archive: &ArchiveFile) -> Result<()> {
+        self.write_json(ARCHIVE_JSON, archive)
+    }
+
+    /// Reads `archive.json`.
+    pub fn read_archive(&self) -> Result<ArchiveFile> {
+        self.read_json(ARCHIVE_JSON)?
+            .ok_or_else(|| SearchError::format(self.file(ARCHIVE_JSON), "no archive written yet"))
+    }
+
+    /// Writes the source set of a structure to `sources/<structure_hash>/` (each file
+    /// atomically; nothing is rewritten when the folder is already complete). Returns the
+    /// folder relative to the run directory.
+    pub fn write_sources(
+        &self,
+        structure_hash: &str,
+        sources: &BTreeMap<String, String>,
+    ) -> Result<String> {
+        let rel = format!("{SOURCES_DIR}/{structure_hash}/");
+        let dir = self.root.join(SOURCES_DIR).join(structure_hash);
+        for (name, text) in sources {
+            let rel_name = Path::new(name);
+            if rel_name.is_absolute()
+                || rel_name
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                return Err(SearchError::format(
+                    &dir,
+                    format!("source unit name `{name}` would leave the sources folder"),
+                ));
+            }
+            let path = dir.join(rel_name);
+            if std::fs::read_to_string(&path).is_ok_and(|t| t == *text) {
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| SearchError::io(parent, e))?;
+            }
+            write_atomic(&path, text.as_bytes())?;
+        }
+        Ok(rel)
+    }
+
+    /// Writes the checkpoint (serde JSON, atomically).
+    pub fn write_checkpoint<T: Serialize>(&self, state: &T) -> Result<()> {
+        self.write_json(CHECKPOINT, state)
+    }
+
+    /// Reads the checkpoint; `None` when none was written yet.
+    pub fn read_checkpoint<T: DeserializeOwned>(&self) -> Result<Option<T>> {
+        self.read_json(CHECKPOINT)
+    }
+
+    fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let path = self.file(name);
+        let mut buf =
+            serde_json::to_vec_pretty(value).map_err(|e| SearchError::format(&path, e))?;
+        buf.push(b'\n');
+        write_atomic(&path, &buf)
+    }
+
+    fn read_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        let path = self.file(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(SearchError::io(&path, e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| SearchError::format(&path, e))
+    }
+}
+
+/// The default run id: `<UTC YYYYmmdd-HHMMSS>-<stem>` for a Unix time in seconds.
+pub fn default_run_id(unix_seconds: u64, stem: &str) -> String {
+    let days = (unix_seconds / 86_400) as i64;
+    let secs = unix_seconds % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}-{stem}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    // Shift the epoch to 0000-03-01 so leap days fall at the end of a 400-year era.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_are_utc_timestamps() {
+        assert_eq!(default_run_id(0, "amm"), "19700101-000000-amm");
+        // 2000-02-29 12:34:56 UTC
+        assert_eq!(default_run_id(951_827_696, "x"), "20000229-123456-x");
+        // 2026-11-21 05:56:10 UTC
+        assert_eq!(default_run_id(1_795_240_570, "g"), "20261121-055610-g");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+    }
+
+    #[test]
+    fn generations_round_trip_and_sources_stay_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let rd = RunDir::create(dir.path()).unwrap();
+        assert!(rd.read_generations().unwrap().is_empty());
+        let rec = GenerationRecord {
+            generation: 3,
+            evaluations: 10,
+            total_evaluations: 40,
+            feasible: 7,
+            front_size: 5,
+            hypervolume: 0.125,
+            cache_hits: 2,
+            compiles: 4,
+            seconds: 1.5,
+        };
+        rd.write_generations(&[rec.clone(), rec.clone()]).unwrap();
+        assert_eq!(rd.read_generations().unwrap(), vec![rec.clone(), rec]);
+        let mut src = BTreeMap::new();
+        src.insert("core/A.sol".to_string(), "contract A {}".to_string());
+        assert_eq!(rd.write_sources("abc", &src).unwrap(), "sources/abc/");
+        assert!(dir.path().join("sources/abc/core/A.sol").is_file());
+        src.insert("../evil.sol".to_string(), String::new());
+        assert!(rd.write_sources("abc", &src).is_err());
+        assert!(RunDir::open(&dir.path().join("nope")).is_err());
+    }
+}
