@@ -10,6 +10,8 @@
 //! * Operators: [`Sbx`], [`PolynomialMutation`] (pymoo defaults), [`GaussianMutation`].
 //! * Test problems: ZDT1–4, ZDT6, DTLZ1–2 with analytic fronts ([`problems`]).
 
+#![deny(missing_docs)]
+
 pub mod alps;
 pub mod archive;
 pub mod crowding;
