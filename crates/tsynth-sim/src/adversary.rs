@@ -85,6 +85,8 @@ pub fn rug_pull(
     endowment: U256,
 ) -> Result<U256, Fatal> {
     let mut counts = TxCounts::default();
+    crate::agents::count_call();
+    crate::agents::count_call();
     let mut h = Holdings {
         base: world
             .erc20_balance(c.base, publisher)

@@ -24,6 +24,19 @@ alloy_sol_types::sol! {
     error BuyCapExceeded(uint256 requested, uint256 available);
 }
 
+static EVM_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts one EVM call made by the simulation (for benchmarks; relaxed, nearly free).
+#[inline]
+pub fn count_call() {
+    EVM_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// EVM calls made by simulations in this process so far (all threads).
+pub fn evm_calls() -> u64 {
+    EVM_CALLS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Addresses of the contracts a simulation talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Contracts {
@@ -64,6 +77,7 @@ pub fn send<C: alloy_sol_types::SolCall>(
     call: &C,
     what: &str,
 ) -> Result<TxOutcome<C::Return>, Fatal> {
+    count_call();
     match world.call_sol(from, to, call) {
         Ok(r) => Ok(TxOutcome::Ok(r)),
         Err(EvmError::Revert(reason)) => {
@@ -91,6 +105,7 @@ pub fn view<C: alloy_sol_types::SolCall>(
     pool: Address,
     call: &C,
 ) -> Result<C::Return, Fatal> {
+    count_call();
     world
         .dry_run_sol(Address::ZERO, pool, call)
         .map_err(|source| Fatal {

@@ -245,6 +245,7 @@ fn probe(st: &mut State, p: &Prepared, scenario: &Scenario, spot: f64) -> Result
         baseIn: base_in,
         minDtOut: U256::ZERO,
     };
+    crate::agents::count_call();
     let slip = match st.world.dry_run_sol(p.prober, c.pool, &buy) {
         Ok(dt_out) => objectives::slippage(to_tokens(base_in), to_tokens(dt_out), spot),
         Err(tsynth_evm::EvmError::Revert(_) | tsynth_evm::EvmError::Halt { .. }) => {
