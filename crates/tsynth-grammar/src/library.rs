@@ -750,6 +750,23 @@ impl Library {
         self.blocks.iter().position(|b| b.name == name)
     }
 
+    /// The largest number of block parameters (elements of the candidate's `uint256[] p`)
+    /// any derivation has. Bound parameters count: they are still constructor arguments.
+    pub fn max_block_params(&self) -> usize {
+        fn walk(lib: &Library, n: usize) -> usize {
+            match &lib.tree.nodes[n].kind {
+                crate::tree::NodeKind::Block { block, .. } => lib.blocks[*block].params.len(),
+                crate::tree::NodeKind::Choice { alts, .. } => {
+                    alts.iter().map(|&a| walk(lib, a)).max().unwrap_or(0)
+                }
+                crate::tree::NodeKind::Compound { children, .. } => {
+                    children.iter().map(|&c| walk(lib, c)).sum()
+                }
+            }
+        }
+        walk(self, 0)
+    }
+
     /// Exact number of distinct derivations (structures) of the start part.
     pub fn structure_count(&self) -> u128 {
         self.tree.nodes[0].count

@@ -81,6 +81,11 @@ fn amm_has_at_least_a_thousand_structures() {
     assert_eq!(lib.structure_count(), 3 * 3 * 4 * 4 * 4 * 2);
     assert!(lib.structure_count() >= 1000);
     assert_eq!(lib.slots.len(), 6);
+    // building-blocks/README.md: the largest combination has exactly 12 block parameters
+    // (LinearWeights 3 + SoftCapFee/LaunchFee 4 + guard 1 + CliffVesting 3 + BuyCap 1)
+    assert_eq!(lib.max_block_params(), 12);
+    // fixture: Rich (CurvePrice 2 + TwoFee 2) + Cap 2
+    assert_eq!(mini().max_block_params(), 6);
 }
 
 #[test]

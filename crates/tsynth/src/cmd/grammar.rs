@@ -49,14 +49,15 @@ pub fn run(cmd: GrammarCmd) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             };
             println!(
-                "{}: ok — grammar `{}`: {} slots, {} blocks, {} parts, {} structures, {} genotype variables",
+                "{}: ok — grammar `{}`: {} slots, {} blocks, {} parts, {} structures, {} genotype variables, at most {} block parameters per candidate",
                 file.display(),
                 lib.name,
                 lib.slots.len(),
                 lib.blocks.len(),
                 lib.parts.len(),
                 lib.structure_count(),
-                lib.genotype_len()
+                lib.genotype_len(),
+                lib.max_block_params()
             );
             Ok(ExitCode::SUCCESS)
         }
