@@ -9,6 +9,8 @@
 //! arguments and hashes. [`operators`] holds the variation operators and [`design`] the
 //! readable design files.
 
+#![warn(missing_docs)]
+
 pub mod ast;
 pub mod design;
 pub mod emit;
