@@ -5,12 +5,12 @@
 //! ```
 //! Options: `--problem NAME` (zdt1..zdt4, zdt6, dtlz1, dtlz2), `--evals N`, `--seeds N`,
 //! `--pop N` (100), `--mode nsga2|alps`, `--truncation crowding|iterative`,
-//! `--first-seed N` (0), `--hv3d N` (instead: time the hypervolume of N mutually
-//! non-dominated 3-D points).
+//! `--first-seed N` (0), `--hv3d N` or `--hv N [--dim D]` (instead: time the
+//! hypervolume of N mutually non-dominated points in 3 or D dimensions).
 //!
-//! Hypervolume (reference 1.1 per objective for ZDT, 1.0 for DTLZ1 at 0.5-scale... see
-//! `reference_point`) and IGD are measured on the first front of the final population,
-//! like pymoo's `res.F`; the archive's hypervolume is reported as well.
+//! Hypervolume (reference 1.1 per objective for ZDT, 1.0 for DTLZ) and IGD (against 1000
+//! samples of the analytic front) are measured on the first front of the final
+//! population, like pymoo's `res.F`; the archive's hypervolume is reported as well.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -29,7 +29,8 @@ struct Args {
     pop: usize,
     mode: String,
     truncation: Truncation,
-    hv3d: Option<usize>,
+    hv_points: Option<usize>,
+    hv_dim: usize,
 }
 
 fn parse() -> Result<Args, String> {
@@ -41,7 +42,8 @@ fn parse() -> Result<Args, String> {
         pop: 100,
         mode: "nsga2".into(),
         truncation: Truncation::default(),
-        hv3d: None,
+        hv_points: None,
+        hv_dim: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -54,7 +56,9 @@ fn parse() -> Result<Args, String> {
             "--first-seed" => a.first_seed = num(value()?)?,
             "--pop" => a.pop = num(value()?)? as usize,
             "--mode" => a.mode = value()?,
-            "--hv3d" => a.hv3d = Some(num(value()?)? as usize),
+            "--hv3d" => a.hv_points = Some(num(value()?)? as usize),
+            "--hv" => a.hv_points = Some(num(value()?)? as usize),
+            "--dim" => a.hv_dim = (num(value()?)? as usize).max(1),
             "--truncation" => {
                 a.truncation = match value()?.as_str() {
                     "crowding" => Truncation::Crowding,
@@ -80,29 +84,45 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Time the hypervolume of `n` points on the positive octant of the unit sphere.
-fn hv3d_bench(n: usize) -> serde_json::Value {
-    let side = (n as f64).sqrt().ceil() as usize;
+/// Time the hypervolume of `n` mutually non-dominated points on the positive orthant of
+/// the unit sphere in `dim` dimensions (3-D: a regular grid in two angles; otherwise
+/// pseudo-random directions).
+fn hv_bench(n: usize, dim: usize) -> serde_json::Value {
     let mut pts = Vec::with_capacity(n);
-    'outer: for i in 0..side {
-        for j in 0..side {
-            if pts.len() == n {
-                break 'outer;
+    if dim == 3 {
+        let side = (n as f64).sqrt().ceil() as usize;
+        'outer: for i in 0..side {
+            for j in 0..side {
+                if pts.len() == n {
+                    break 'outer;
+                }
+                let t = (i as f64 + 0.5) / side as f64 * std::f64::consts::FRAC_PI_2;
+                let p = (j as f64 + 0.5) / side as f64 * std::f64::consts::FRAC_PI_2;
+                pts.push(vec![t.cos() * p.sin(), t.sin() * p.sin(), p.cos()]);
             }
-            let t = (i as f64 + 0.5) / side as f64 * std::f64::consts::FRAC_PI_2;
-            let p = (j as f64 + 0.5) / side as f64 * std::f64::consts::FRAC_PI_2;
-            pts.push(vec![t.cos() * p.sin(), t.sin() * p.sin(), p.cos()]);
+        }
+    } else {
+        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..n {
+            let v: Vec<f64> = (0..dim)
+                .map(|_| {
+                    s = tsynth_moo::problem::splitmix64(s);
+                    (s >> 11) as f64 / (1u64 << 53) as f64 + 1e-3
+                })
+                .collect();
+            let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            pts.push(v.iter().map(|x| x / norm).collect());
         }
     }
-    let reference = [1.1, 1.1, 1.1];
+    let reference = vec![1.1; dim];
     let mut times = Vec::new();
     let mut hv = 0.0;
-    for _ in 0..11 {
+    for _ in 0..5 {
         let start = Instant::now();
         hv = hypervolume(&pts, &reference).expect("valid points");
         times.push(start.elapsed().as_secs_f64() * 1e3);
     }
-    json!({ "points": pts.len(), "hypervolume": hv, "median_ms": median(&mut times) })
+    json!({ "points": pts.len(), "objectives": dim, "hypervolume": hv, "median_ms": median(&mut times) })
 }
 
 fn main() -> ExitCode {
@@ -113,8 +133,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(n) = args.hv3d {
-        println!("{}", hv3d_bench(n));
+    if let Some(n) = args.hv_points {
+        println!("{}", hv_bench(n, args.hv_dim));
         return ExitCode::SUCCESS;
     }
     let Some(tp) = TestProblem::by_name(&args.problem) else {

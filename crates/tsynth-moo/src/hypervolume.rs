@@ -4,8 +4,8 @@
 //! * 3-D: sweep along the third objective keeping the 2-D staircase of the points seen so
 //!   far in a balanced tree, so every point is inserted and removed at most once:
 //!   O(n log n).
-//! * d ≥ 4: slicing along the last objective, each slice measured by the (d−1)-D routine
-//!   (down to the 3-D sweep), O(n^(d−2) log n).
+//! * d ≥ 4: WFG (exclusive volumes against non-dominated limit sets), peeling one
+//!   objective per level down to the 3-D sweep.
 //!
 //! Points that are not strictly better than the reference point in every objective
 //! contribute nothing and are ignored; dominated and duplicate points add nothing.
@@ -128,7 +128,7 @@ fn hv_filtered(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
         }
         2 => hv2d(flat, reference),
         3 => hv3d(flat, reference),
-        _ => hv_slicing(flat, m, reference),
+        _ => hv_wfg(flat, m, reference),
     }
 }
 
@@ -246,29 +246,56 @@ fn hv3d(flat: &mut [f64], reference: &[f64]) -> f64 {
     volume + stairs.area * (reference[2] - prev_z)
 }
 
-fn hv_slicing(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
+/// WFG (While, Bradstreet & Barone 2012) with the last objective peeled off: with points
+/// sorted by the last objective, worst first, every later point's limit against point k
+/// has k's last coordinate, so k's exclusive volume is its depth in the last objective
+/// times its exclusive (d−1)-volume against the non-dominated limit set, which recurses
+/// down to the 3-D sweep.
+fn hv_wfg(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
     let n = flat.len() / m;
     let last = m - 1;
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| flat[a * m + last].total_cmp(&flat[b * m + last]));
-    let mut prefix: Vec<f64> = Vec::with_capacity(n * last);
-    let mut scratch: Vec<f64> = Vec::with_capacity(n * last);
+    order.sort_unstable_by(|&a, &b| flat[b * m + last].total_cmp(&flat[a * m + last]));
+    let mut limit: Vec<f64> = Vec::with_capacity(n * last);
     let mut volume = 0.0;
-    for (t, &i) in order.iter().enumerate() {
-        prefix.extend_from_slice(&flat[i * m..i * m + last]);
-        let z = flat[i * m + last];
-        let next_z = order
-            .get(t + 1)
-            .map_or(reference[last], |&j| flat[j * m + last]);
-        let depth = next_z - z;
-        if depth <= 0.0 {
-            continue;
+    for (t, &k) in order.iter().enumerate() {
+        let p = &flat[k * m..(k + 1) * m];
+        let depth = reference[last] - p[last];
+        let inclusive: f64 = (0..last).map(|i| reference[i] - p[i]).product();
+        limit.clear();
+        for &j in &order[t + 1..] {
+            let q = &flat[j * m..(j + 1) * m];
+            limit.extend((0..last).map(|i| p[i].max(q[i])));
         }
-        scratch.clear();
-        scratch.extend_from_slice(&prefix);
-        volume += hv_filtered(&mut scratch, last, &reference[..last]) * depth;
+        let kept = non_dominated_rows(&mut limit, last);
+        let covered = hv_filtered(&mut limit[..kept * last], last, &reference[..last]);
+        volume += depth * (inclusive - covered).max(0.0);
     }
     volume
+}
+
+/// Compact the rows of `flat` (row length `m`) to the ones no other row weakly
+/// dominates (of identical rows the first is kept). Returns how many rows remain.
+fn non_dominated_rows(flat: &mut [f64], m: usize) -> usize {
+    let n = flat.len() / m;
+    let mut kept = 0;
+    for i in 0..n {
+        let (done, rest) = flat.split_at_mut(i * m);
+        let row = &rest[..m];
+        let weakly_le = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y);
+        // Dominated by a row already kept?
+        if (0..kept).any(|r| weakly_le(&done[r * m..(r + 1) * m], row)) {
+            continue;
+        }
+        // Dominated by a row still to come (identical rows: the later one yields)?
+        let later = &rest[m..];
+        if later.chunks_exact(m).any(|q| weakly_le(q, row) && q != row) {
+            continue;
+        }
+        flat.copy_within(i * m..(i + 1) * m, kept * m);
+        kept += 1;
+    }
+    kept
 }
 
 fn contributions_2d(points: &[Vec<f64>], reference: &[f64]) -> Vec<f64> {

@@ -79,6 +79,28 @@ fn dtlz_fronts_match_reference_values() {
 }
 
 #[test]
+fn four_and_five_objective_known_values() {
+    // A = (0, 0.5, 0.5, 0.5), B = (0.5, 0, 0.5, 0.5), reference 1: each box 1·0.5³ =
+    // 0.125, their intersection starts at (0.5, 0.5, 0.5, 0.5): 0.0625; union 0.1875.
+    let v = hypervolume(
+        &[vec![0.0, 0.5, 0.5, 0.5], vec![0.5, 0.0, 0.5, 0.5]],
+        &[1.0; 4],
+    )
+    .unwrap();
+    assert!(close(v, 0.1875, 1e-12), "{v}");
+    // The unit simplex corners in 5-D, reference 2: 5·2⁴ − overlaps; compare with brute force.
+    let corners: Vec<Vec<f64>> = (0..5)
+        .map(|i| (0..5).map(|k| if k == i { 0.0 } else { 1.0 }).collect())
+        .collect();
+    let r = [2.0; 5];
+    assert!(close(
+        hypervolume(&corners, &r).unwrap(),
+        brute_hv(&corners, &r),
+        1e-12
+    ));
+}
+
+#[test]
 fn points_beyond_reference_contribute_nothing() {
     let base = vec![vec![0.2, 0.7], vec![0.6, 0.3]];
     let mut with = base.clone();
@@ -178,6 +200,12 @@ proptest! {
     #[test]
     fn exact_against_brute_force_5d(pts in points(7, 5)) {
         let r = [1.0; 5];
+        prop_assert!(close(hypervolume(&pts, &r).unwrap(), brute_hv(&pts, &r), 1e-9));
+    }
+
+    #[test]
+    fn exact_against_brute_force_6d(pts in points(6, 6)) {
+        let r = [1.0; 6];
         prop_assert!(close(hypervolume(&pts, &r).unwrap(), brute_hv(&pts, &r), 1e-9));
     }
 
