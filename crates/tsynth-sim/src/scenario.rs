@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read at all.
-    #[error("{path}: {source}")]
+    #[error("cannot read scenario {path}")]
     Io {
         /// File named by the user.
         path: PathBuf,
@@ -434,5 +434,18 @@ probability = 0.1
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
         assert_eq!(line_col("", 0), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod io_tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_names_the_path_once() {
+        let e = Scenario::load(Path::new("/nonexistent/x.toml")).unwrap_err();
+        let shown = format!("{e}");
+        assert_eq!(shown, "cannot read scenario /nonexistent/x.toml");
+        assert!(std::error::Error::source(&e).is_some());
     }
 }

@@ -65,8 +65,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .build_global()
             .context("setting up the thread pool")?;
     }
-    let scenario = Scenario::load(&args.scenario)?;
     let (_design, library, genotype) = Design::load(&args.design)?;
+    let scenario = Scenario::load(&args.scenario)?;
     let derivation = library
         .decode(&genotype)
         .with_context(|| format!("decoding {}", args.design.display()))?;
