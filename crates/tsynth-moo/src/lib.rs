@@ -42,6 +42,6 @@ pub use indicators::{igd, igd_plus};
 pub use individual::Individual;
 pub use operators::{GaussianMutation, PolynomialMutation, Sbx};
 pub use problem::{EvalContext, Evaluation, Problem, evaluation_seed};
-pub use real::{RealFunction, RealProblem};
+pub use real::{RealFunction, RealProblem, RealProblemError};
 pub use sorting::{NonDominatedSorter, non_dominated_sort};
 pub use survival::Truncation;

@@ -48,7 +48,10 @@ impl Sbx {
             return false;
         }
         let exponent = 1.0 / (self.eta + 1.0);
-        for i in 0..c1.len() {
+        // Mismatched lengths (a malformed injected genotype) are left for the evaluation
+        // to report; only the common prefix is recombined.
+        let n = c1.len().min(c2.len()).min(lower.len()).min(upper.len());
+        for i in 0..n {
             if rng.random::<f64>() >= self.variable_probability {
                 continue;
             }
@@ -103,7 +106,7 @@ impl Default for PolynomialMutation {
 impl PolynomialMutation {
     /// Mutate `x` in place within `lower`/`upper`. Returns how many variables changed.
     pub fn apply(&self, x: &mut [f64], lower: &[f64], upper: &[f64], rng: &mut MooRng) -> usize {
-        let n = x.len();
+        let n = x.len().min(lower.len()).min(upper.len());
         if n == 0 {
             return 0;
         }

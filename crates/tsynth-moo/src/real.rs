@@ -1,13 +1,38 @@
 //! Adapter from a bounded real-valued function to a [`Problem`], with SBX and polynomial
 //! mutation as variation.
 
-use std::convert::Infallible;
-
 use rand::Rng;
+use thiserror::Error;
 
 use crate::MooRng;
 use crate::operators::{PolynomialMutation, Sbx};
 use crate::problem::{EvalContext, Evaluation, Problem};
+
+/// Why a real-valued genotype could not be evaluated (e.g. an injected design of the
+/// wrong size).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RealProblemError {
+    /// The genotype's length differs from the number of variables.
+    #[error("genotype has {got} variables, the problem has {expected}")]
+    Length {
+        /// Number of variables of the problem.
+        expected: usize,
+        /// Length of the genotype.
+        got: usize,
+    },
+    /// A variable is NaN or outside its bounds.
+    #[error("variable {index} = {value} is outside its bounds [{lower}, {upper}]")]
+    OutOfBounds {
+        /// Index of the variable.
+        index: usize,
+        /// Its value.
+        value: f64,
+        /// Lower bound.
+        lower: f64,
+        /// Upper bound.
+        upper: f64,
+    },
+}
 
 /// A multi-objective function of a bounded real vector.
 pub trait RealFunction: Sync {
@@ -19,7 +44,8 @@ pub trait RealFunction: Sync {
     fn lower(&self) -> &[f64];
     /// Upper bounds, one per variable.
     fn upper(&self) -> &[f64];
-    /// Objective values of `x` (all minimised).
+    /// Objective values of `x` (all minimised); `x` has `num_variables()` entries within
+    /// the bounds ([`RealProblem`] checks this before calling).
     fn objectives(&self, x: &[f64]) -> Vec<f64>;
     /// Total constraint violation of `x` (0 = feasible). Default: unconstrained.
     fn violation(&self, _x: &[f64]) -> f64 {
@@ -52,7 +78,7 @@ impl<F: RealFunction> RealProblem<F> {
 impl<F: RealFunction> Problem for RealProblem<F> {
     type Genotype = Vec<f64>;
     type Extra = ();
-    type Error = Infallible;
+    type Error = RealProblemError;
 
     fn num_objectives(&self) -> usize {
         self.function.num_objectives()
@@ -83,7 +109,28 @@ impl<F: RealFunction> Problem for RealProblem<F> {
             .apply(genotype, self.function.lower(), self.function.upper(), rng);
     }
 
-    fn evaluate(&self, x: &Vec<f64>, _context: &EvalContext) -> Result<Evaluation<()>, Infallible> {
+    fn evaluate(
+        &self,
+        x: &Vec<f64>,
+        _context: &EvalContext,
+    ) -> Result<Evaluation<()>, RealProblemError> {
+        let (lower, upper) = (self.function.lower(), self.function.upper());
+        if x.len() != lower.len() {
+            return Err(RealProblemError::Length {
+                expected: lower.len(),
+                got: x.len(),
+            });
+        }
+        for (index, ((&value, &lo), &hi)) in x.iter().zip(lower).zip(upper).enumerate() {
+            if !(lo..=hi).contains(&value) {
+                return Err(RealProblemError::OutOfBounds {
+                    index,
+                    value,
+                    lower: lo,
+                    upper: hi,
+                });
+            }
+        }
         Ok(Evaluation::with_violation(
             self.function.objectives(x),
             self.function.violation(x),

@@ -396,6 +396,31 @@ fn failed_evaluation_is_reported_and_leaves_state_untouched() {
 }
 
 #[test]
+fn malformed_injected_design_is_a_typed_error_not_a_panic() {
+    let p = zdt1();
+    let mut e = Engine::new(config(3, 10, Mode::Nsga2)).unwrap();
+    e.inject([vec![0.5; 7]]).unwrap();
+    match e.step(&p) {
+        Err(MooError::Evaluation { id: 0, source, .. }) => {
+            assert_eq!(
+                source.to_string(),
+                "genotype has 7 variables, the problem has 30"
+            )
+        }
+        other => panic!("expected an evaluation error, got {other:?}"),
+    }
+    let mut e = Engine::new(config(3, 10, Mode::Nsga2)).unwrap();
+    let mut bad = vec![0.5; 30];
+    bad[4] = 2.0;
+    e.inject([bad]).unwrap();
+    assert!(matches!(
+        e.step(&p),
+        Err(MooError::Evaluation { id: 0, .. })
+    ));
+    assert!(!e.is_initialized());
+}
+
+#[test]
 fn invalid_configurations_are_rejected() {
     assert!(matches!(
         Engine::<Vec<f64>, ()>::new(config(0, 1, Mode::Nsga2)),
