@@ -4,7 +4,10 @@
 //! population). Everything the future depends on — population, ages, layers, generation
 //! counter, RNG state, archive, pending injected genotypes — lives in [`EngineState`],
 //! which is serde-serialisable; an engine rebuilt from a deserialised state continues
-//! exactly as the original would have.
+//! exactly as the original would have. With JSON, enable serde_json's `float_roundtrip`
+//! feature (otherwise the last bit of an f64 may change on the way back, and the future
+//! with it), and keep objectives finite (JSON has no infinity; report failures through
+//! the constraint violation instead).
 //!
 //! All randomness of selection and variation comes from one ChaCha8 stream consumed on the
 //! calling thread; the batch of evaluations runs on rayon and every evaluation receives a
