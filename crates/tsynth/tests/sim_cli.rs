@@ -97,3 +97,34 @@ fn bad_scenario_value_is_a_positioned_error() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn the_known_designs_deploy_and_simulate_feasibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_scenario(dir.path());
+    let mut rug = Vec::new();
+    for d in ["ocean-v3", "ocean-v4", "ocean-v4.1"] {
+        let out = dir.path().join(d);
+        let o = tsynth()
+            .args(["sim", "--no-plots", "--seeds", "2", "--design"])
+            .arg(format!("designs/{d}.toml"))
+            .arg("--scenario")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{d}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let s: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(s["feasible"], true, "{d}: {s}");
+        rug.push(s["aggregate"]["mean"]["rug_risk"].as_f64().unwrap());
+    }
+    // V3 (publisher holds the premine) and V4 (drainable staking) are exposed; V4.1 much less.
+    assert!(rug[0] > 0.2 && rug[1] > 0.2, "{rug:?}");
+    assert!(rug[2] < rug[0] / 2.0 && rug[2] < rug[1] / 2.0, "{rug:?}");
+}
