@@ -3,12 +3,24 @@
 //!
 //! * [`rundir`]: the run directory format shared by `evolve`, `tune` and `front`; every write
 //!   atomic.
+//! * [`pipeline`]: genotype → derivation → compile (cached by structure) → simulate on seeds →
+//!   objectives and constraints; failures make a candidate infeasible with a reason.
+//! * [`problem`]: the grammar as a `tsynth_moo::Problem` (MOJITO operators, MOJITO-R seeds).
+//! * [`evolve`]: the synthesis loop with checkpoint/resume, held-out re-score, comparison.
+//! * [`config`]: the evolve configuration (defaults, TOML file with positioned errors).
 
+pub mod config;
 pub mod error;
+pub mod evolve;
+pub mod pipeline;
+pub mod problem;
 pub mod rundir;
 pub mod tune;
 
+pub use config::{EngineMode, EngineSettings, SearchConfig};
 pub use error::{Result, SearchError};
+pub use evolve::{Comparison, Evolver, NewRun, RunStatus};
+pub use pipeline::{Pipeline, Scored};
 pub use rundir::{
     Aggregation, ArchiveFile, ArchiveMember, GenerationRecord, ObjectiveScores, ParamRecord,
     PathRecord, RunConfig, RunDir, Score, write_atomic,

@@ -365,7 +365,7 @@ impl RunDir {
 
     /// Writes `archive.json`.
     pub fn write_archive(&self, archive: &ArchiveFile) -> Result<()> {
-        self.write_json(ARCHIVE_JSON, archive)
+        self.write_json_file(ARCHIVE_JSON, archive)
     }
 
     /// Reads `archive.json`.
@@ -410,7 +410,7 @@ impl RunDir {
 
     /// Writes the checkpoint (serde JSON, atomically).
     pub fn write_checkpoint<T: Serialize>(&self, state: &T) -> Result<()> {
-        self.write_json(CHECKPOINT, state)
+        self.write_json_file(CHECKPOINT, state)
     }
 
     /// Reads the checkpoint; `None` when none was written yet.
@@ -418,7 +418,8 @@ impl RunDir {
         self.read_json(CHECKPOINT)
     }
 
-    fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+    /// Writes `value` as pretty JSON to `name` inside the run directory (atomically).
+    pub fn write_json_file<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         let path = self.file(name);
         let mut buf =
             serde_json::to_vec_pretty(value).map_err(|e| SearchError::format(&path, e))?;

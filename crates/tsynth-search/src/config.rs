@@ -1,0 +1,306 @@
+//! The evolve configuration: built-in defaults, a TOML file (`--config FILE`), and checks.
+//!
+//! Every key of the file is optional; unknown keys and bad values are reported as
+//! `FILE:LINE:COL: message`. The command line overrides the file; the file overrides the
+//! defaults.
+//!
+//! ```toml
+//! grammar = "grammars/amm.grammar"
+//! scenario = "scenarios/search.toml"
+//! seed = 1
+//! pop = 10            # per age layer
+//! gens = 16           # generations after the initial population
+//! seeds = 2           # simulation seeds per evaluation (youngest layer)
+//! threads = 2         # informational; results never depend on it
+//! out = "runs/my-run"
+//! init_designs = ["designs/ocean-v4.1.toml"]
+//! compare = ["designs/ocean-v3.toml", "designs/ocean-v4.toml"]
+//!
+//! [engine]
+//! mode = "alps"             # or "nsga2"
+//! layers = 3
+//! age_gap = 4
+//! aggregation = "mean"      # or "worst"
+//! held_out_seeds = 8
+//! extra_seeds_per_layer = 1 # MOJITO-R: older layers get more seeds ...
+//! max_seeds = 4             # ... up to this many
+//! reference_point = [0.1, 0.1, 1.0, 200.0]
+//! archive_cap = 100
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, SearchError};
+use crate::rundir::Aggregation;
+
+/// Engine mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineMode {
+    /// NSGA-II inside ALPS age layers (MOJITO).
+    #[default]
+    Alps,
+    /// Plain NSGA-II.
+    Nsga2,
+}
+
+/// Engine settings (`[engine]` table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineSettings {
+    /// ALPS or plain NSGA-II.
+    pub mode: EngineMode,
+    /// ALPS age layers.
+    pub layers: usize,
+    /// ALPS age gap (generations).
+    pub age_gap: u32,
+    /// Mean or worst over seeds, for ranking.
+    pub aggregation: Aggregation,
+    /// Held-out seeds for the final re-score (never used during search); 0 = none.
+    pub held_out_seeds: u32,
+    /// MOJITO-R: extra seeds per age layer above the youngest.
+    pub extra_seeds_per_layer: u32,
+    /// Cap on seeds per evaluation (with `extra_seeds_per_layer`).
+    pub max_seeds: u32,
+    /// Hypervolume reference point (slippage, volatility, rug_risk, complexity).
+    pub reference_point: Vec<f64>,
+    /// Archive size cap (pruned by crowding distance).
+    pub archive_cap: usize,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            mode: EngineMode::Alps,
+            layers: 3,
+            age_gap: 4,
+            aggregation: Aggregation::Mean,
+            held_out_seeds: 8,
+            extra_seeds_per_layer: 1,
+            max_seeds: 4,
+            reference_point: vec![0.1, 0.1, 1.0, 200.0],
+            archive_cap: 100,
+        }
+    }
+}
+
+/// The whole evolve configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Grammar file.
+    pub grammar: Option<PathBuf>,
+    /// Scenario file (default: `scenarios/search.toml`).
+    pub scenario: PathBuf,
+    /// Run seed.
+    pub seed: u64,
+    /// Population size (per layer in ALPS mode).
+    pub pop: usize,
+    /// Generations after the initial population.
+    pub gens: u64,
+    /// Simulation seeds per evaluation (youngest age layer).
+    pub seeds: u32,
+    /// Worker threads (0 = all cores); results never depend on it.
+    pub threads: usize,
+    /// Run directory (default `runs/<timestamp>-<grammar>`).
+    pub out: Option<PathBuf>,
+    /// Known designs injected into the initial population.
+    pub init_designs: Vec<PathBuf>,
+    /// Designs to compare the final front with (default: `designs/*.toml` of the grammar).
+    pub compare: Option<Vec<PathBuf>>,
+    /// Engine settings.
+    pub engine: EngineSettings,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            grammar: None,
+            scenario: PathBuf::from("scenarios/search.toml"),
+            seed: 1,
+            pop: 10,
+            gens: 16,
+            seeds: 2,
+            threads: 0,
+            out: None,
+            init_designs: Vec::new(),
+            compare: None,
+            engine: EngineSettings::default(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Byte offset of `key = ...` at the start of a line (after indentation), else 0.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
+impl SearchConfig {
+    /// Reads a configuration file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| SearchError::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses configuration text (`path` names the file in messages) and checks it.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let at = |offset: usize, message: &str| {
+            let (line, col) = line_col(text, offset);
+            SearchError::Config(format!("{}:{line}:{col}: {message}", path.display()))
+        };
+        let config: SearchConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            at(offset, e.message().trim())
+        })?;
+        config
+            .validate()
+            .map_err(|(key, message)| at(key_offset(text, key), &message))?;
+        Ok(config)
+    }
+
+    /// Checks the values; on error returns the offending key and a message.
+    pub fn validate(&self) -> std::result::Result<(), (&'static str, String)> {
+        let e = &self.engine;
+        if self.pop < 2 {
+            return Err(("pop", format!("`pop` must be at least 2, got {}", self.pop)));
+        }
+        if self.seeds == 0 {
+            return Err(("seeds", "`seeds` must be at least 1".into()));
+        }
+        if e.layers == 0 {
+            return Err(("layers", "`layers` must be at least 1".into()));
+        }
+        if e.age_gap == 0 {
+            return Err(("age_gap", "`age_gap` must be at least 1".into()));
+        }
+        if e.max_seeds < self.seeds {
+            return Err((
+                "max_seeds",
+                format!(
+                    "`max_seeds` ({}) must be at least `seeds` ({})",
+                    e.max_seeds, self.seeds
+                ),
+            ));
+        }
+        let names = tsynth_sim::objectives::OBJECTIVE_NAMES;
+        if e.reference_point.len() != names.len() {
+            return Err((
+                "reference_point",
+                format!(
+                    "`reference_point` needs {} values ({}), got {}",
+                    names.len(),
+                    names.join(", "),
+                    e.reference_point.len()
+                ),
+            ));
+        }
+        if e.reference_point
+            .iter()
+            .any(|v| !v.is_finite() || *v <= 0.0)
+        {
+            return Err((
+                "reference_point",
+                "`reference_point` values must be finite and positive".into(),
+            ));
+        }
+        if e.archive_cap == 0 {
+            return Err(("archive_cap", "`archive_cap` must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// Simulation seeds per evaluation in age layer `layer` (MOJITO-R).
+    pub fn seeds_for_layer(&self, layer: usize) -> u32 {
+        let extra = u64::from(self.engine.extra_seeds_per_layer) * layer as u64;
+        (u64::from(self.seeds) + extra).min(u64::from(self.engine.max_seeds.max(self.seeds))) as u32
+    }
+
+    /// The most seeds any evaluation uses.
+    pub fn max_seeds(&self) -> u32 {
+        let top = match self.engine.mode {
+            EngineMode::Alps => self.engine.layers.saturating_sub(1),
+            EngineMode::Nsga2 => 0,
+        };
+        self.seeds_for_layer(top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        SearchConfig::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn defaults_are_valid_and_partial_files_keep_them() {
+        assert!(SearchConfig::default().validate().is_ok());
+        let c =
+            SearchConfig::parse("pop = 4\n[engine]\nmode = \"nsga2\"\n", Path::new("c")).unwrap();
+        assert_eq!(c.pop, 4);
+        assert_eq!(c.engine.mode, EngineMode::Nsga2);
+        assert_eq!(c.gens, SearchConfig::default().gens);
+        assert_eq!(c.engine.layers, EngineSettings::default().layers);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        assert!(
+            err("pop = 4\npopulation = 3\n").starts_with("c.toml:2:1: unknown field `population`")
+        );
+        let e = err("[engine]\nmode = \"alsp\"\n");
+        assert!(e.starts_with("c.toml:2:8:"), "{e}");
+        assert!(e.contains("alps"), "{e}");
+        assert_eq!(
+            err("seed = 1\n  pop = 1\n"),
+            "c.toml:2:3: `pop` must be at least 2, got 1"
+        );
+        let e = err("[engine]\nreference_point = [1.0]\n");
+        assert!(
+            e.starts_with("c.toml:2:1: `reference_point` needs 4 values"),
+            "{e}"
+        );
+        assert!(err("gens = -1\n").starts_with("c.toml:1:8:"));
+    }
+
+    #[test]
+    fn mojito_r_seed_counts() {
+        let mut c = SearchConfig {
+            seeds: 2,
+            ..Default::default()
+        };
+        c.engine.extra_seeds_per_layer = 1;
+        c.engine.max_seeds = 3;
+        c.engine.layers = 4;
+        assert_eq!(c.seeds_for_layer(0), 2);
+        assert_eq!(c.seeds_for_layer(1), 3);
+        assert_eq!(c.seeds_for_layer(3), 3);
+        assert_eq!(c.max_seeds(), 3);
+        c.engine.mode = EngineMode::Nsga2;
+        assert_eq!(c.max_seeds(), 2);
+    }
+}

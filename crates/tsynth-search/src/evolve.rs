@@ -1,0 +1,678 @@
+//! The synthesis loop (`tsynth evolve`): engine generations over the grammar, the run
+//! directory written after every generation, exact resume from the checkpoint, and the final
+//! re-score of the archive on held-out seeds with a comparison against known designs.
+//!
+//! Order of writes after each generation: `sources/`, `archive.json`, `generations.jsonl`,
+//! then `checkpoint` last. A run killed at any moment resumes from its last checkpoint; the
+//! files written after it are rewritten from the checkpoint, so the resumed run ends with
+//! exactly the files of an uninterrupted one (except `seconds`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tsynth_grammar::{Design, Genotype, Library, PartKind};
+use tsynth_moo::{AlpsConfig, Engine, EngineConfig, Individual, Mode};
+use tsynth_sim::Scenario;
+use tsynth_sim::objectives::OBJECTIVE_NAMES;
+
+use crate::config::{EngineMode, SearchConfig};
+use crate::error::{Result, SearchError};
+use crate::pipeline::{Pipeline, PipelineTimes, Scored, held_out_seeds, search_seeds};
+use crate::problem::GrammarProblem;
+use crate::rundir::{
+    ArchiveFile, ArchiveMember, GenerationRecord, ParamRecord, PathRecord, RunConfig, RunDir, Score,
+};
+
+/// Version of the checkpoint format.
+const CHECKPOINT_FORMAT: u32 = 1;
+
+/// File with the comparison against known designs.
+pub const COMPARISON_JSON: &str = "comparison.json";
+
+/// Everything needed to continue a run exactly.
+#[derive(Debug, Serialize, Deserialize)]
+struct Checkpoint {
+    format: u32,
+    engine: Engine<Genotype, Scored>,
+    seen_evaluations: BTreeSet<String>,
+    seen_structures: BTreeSet<String>,
+    records: Vec<GenerationRecord>,
+}
+
+/// How a call to [`Evolver::run`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Every generation asked for is done.
+    Finished,
+    /// Stopped on request after a complete, checkpointed generation.
+    Stopped,
+}
+
+/// What the progress callback receives after each generation.
+#[derive(Debug, Clone)]
+pub struct Progress<'a> {
+    /// The generation's record (as written to `generations.jsonl`).
+    pub record: &'a GenerationRecord,
+    /// Generations asked for (after the initial population).
+    pub target_generations: u64,
+    /// Time and work counters of the pipeline since this process started.
+    pub times: PipelineTimes,
+}
+
+/// A scored known design (for the comparison).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignScore {
+    /// File stem (e.g. `ocean-v4`).
+    pub name: String,
+    /// The design file.
+    pub path: String,
+    /// Held-out score.
+    pub held_out: Score,
+}
+
+/// One archive member against one known design (held-out means).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberVsDesign {
+    /// Archive member id.
+    pub member: String,
+    /// Known design name.
+    pub design: String,
+    /// Lower rug risk at no worse slippage and volatility.
+    pub dominates: bool,
+    /// Euclidean distance of the held-out mean objective vectors, each objective divided by
+    /// its reference-point value.
+    pub distance: f64,
+}
+
+/// The final comparison of the front with known designs, all on the same held-out seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The held-out seeds.
+    pub seeds: Vec<u64>,
+    /// The known designs' scores.
+    pub designs: Vec<DesignScore>,
+    /// Every (feasible member, design) pair.
+    pub pairs: Vec<MemberVsDesign>,
+}
+
+impl Comparison {
+    /// Members that dominate `design` (lower rug risk, no worse slippage and volatility).
+    pub fn dominating(&self, design: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|p| p.design == design && p.dominates)
+            .map(|p| p.member.as_str())
+            .collect()
+    }
+
+    /// Distance of `member` to `design`.
+    pub fn distance(&self, member: &str, design: &str) -> Option<f64> {
+        self.pairs
+            .iter()
+            .find(|p| p.member == member && p.design == design)
+            .map(|p| p.distance)
+    }
+}
+
+/// What a new run needs besides the configuration.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// The grammar file.
+    pub grammar: PathBuf,
+    /// The run directory to create.
+    pub out: PathBuf,
+    /// Worker threads in use (informational).
+    pub threads: usize,
+}
+
+/// The synthesis loop over one run directory.
+pub struct Evolver {
+    config: SearchConfig,
+    grammar: PathRecord,
+    library: Arc<Library>,
+    pipeline: Pipeline,
+    rundir: RunDir,
+    engine: Engine<Genotype, Scored>,
+    seen_evaluations: BTreeSet<String>,
+    seen_structures: BTreeSet<String>,
+    records: Vec<GenerationRecord>,
+    seeds: Vec<u64>,
+}
+
+impl std::fmt::Debug for Evolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evolver")
+            .field("run", &self.rundir.path())
+            .field("generation", &self.engine.generation())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The engine configuration of a search configuration.
+pub fn engine_config(config: &SearchConfig) -> EngineConfig {
+    let e = &config.engine;
+    EngineConfig {
+        seed: config.seed,
+        population_size: config.pop,
+        mode: match e.mode {
+            EngineMode::Nsga2 => Mode::Nsga2,
+            EngineMode::Alps => Mode::Alps(AlpsConfig {
+                layers: e.layers,
+                age_gap: e.age_gap,
+                ..AlpsConfig::default()
+            }),
+        },
+        archive_cap: Some(e.archive_cap),
+        reference_point: Some(e.reference_point.clone()),
+        ..EngineConfig::default()
+    }
+}
+
+/// Loads design files of `library`'s grammar as genotypes (an error names a design whose
+/// grammar is another one).
+pub fn load_designs(library: &Library, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Genotype)>> {
+    let ours = std::fs::canonicalize(&library.file).unwrap_or_else(|_| library.file.clone());
+    let mut out = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(p).map_err(|e| SearchError::io(p, e))?;
+        let design = Design::parse(p, &text)?;
+        let theirs = design.grammar_path();
+        let theirs = std::fs::canonicalize(&theirs).unwrap_or(theirs);
+        if theirs != ours {
+            return Err(SearchError::Config(format!(
+                "{}: design of grammar {}, but the run's grammar is {}",
+                p.display(),
+                theirs.display(),
+                ours.display()
+            )));
+        }
+        let g = library.genotype_from_design(&design)?;
+        out.push((p.clone(), g));
+    }
+    Ok(out)
+}
+
+/// The design files in `dir` whose grammar is `library`'s, sorted by name.
+pub fn matching_designs(library: &Library, dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| load_designs(library, std::slice::from_ref(p)).is_ok())
+        .collect();
+    paths.sort();
+    paths
+}
+
+impl Evolver {
+    /// Starts a new run: writes `run.toml` (with the scenario's text) and prepares the
+    /// engine; `init` genotypes are injected into the initial population.
+    pub fn create(config: SearchConfig, new: &NewRun) -> Result<Self> {
+        config.validate().map_err(|(_, m)| SearchError::Config(m))?;
+        let library = Arc::new(Library::load(&new.grammar)?);
+        let scenario_text = std::fs::read_to_string(&config.scenario)
+            .map_err(|e| SearchError::io(&config.scenario, e))?;
+        let scenario = Scenario::parse(&scenario_text, &config.scenario)?;
+        let init = load_designs(&library, &config.init_designs)?;
+        if let Some(cmp) = &config.compare {
+            load_designs(&library, cmp)?;
+        }
+        if new.out.join(crate::rundir::CHECKPOINT).exists()
+            || new.out.join(crate::rundir::RUN_TOML).exists()
+        {
+            return Err(SearchError::Config(format!(
+                "{} already holds a run; use --resume {} to continue it",
+                new.out.display(),
+                new.out.display()
+            )));
+        }
+        let rundir = RunDir::create(&new.out)?;
+        let pipeline = Pipeline::new(Arc::clone(&library), scenario)?;
+        let grammar = PathRecord::new(&new.grammar);
+        let run_config = RunConfig {
+            command: "evolve".into(),
+            tsynth_version: env!("CARGO_PKG_VERSION").into(),
+            grammar: Some(grammar.clone()),
+            design: None,
+            scenario: PathRecord::new(&config.scenario),
+            scenario_text,
+            seed: config.seed,
+            population: Some(config.pop),
+            generations: Some(config.gens),
+            budget: None,
+            seeds_per_evaluation: config.seeds,
+            held_out_seeds: config.engine.held_out_seeds,
+            aggregation: config.engine.aggregation,
+            objectives: OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect(),
+            reference_point: config.engine.reference_point.clone(),
+            compiler_version: pipeline.compiler_version(),
+            threads: new.threads,
+            settings: settings_table(&config)?,
+        };
+        rundir.write_config(&run_config)?;
+        let mut engine = Engine::new(engine_config(&config))?;
+        engine.inject(init.into_iter().map(|(_, g)| g))?;
+        let seeds = search_seeds(config.seed, config.max_seeds());
+        Ok(Self {
+            config,
+            grammar,
+            library,
+            pipeline,
+            rundir,
+            engine,
+            seen_evaluations: BTreeSet::new(),
+            seen_structures: BTreeSet::new(),
+            records: Vec::new(),
+            seeds,
+        })
+    }
+
+    /// Opens a run directory to continue it; `gens` (if given) changes the number of
+    /// generations. Everything else comes from `run.toml` (the scenario from its stored
+    /// text) and the checkpoint.
+    pub fn resume(dir: &Path, gens: Option<u64>, threads: usize) -> Result<Self> {
+        let rundir = RunDir::open(dir)?;
+        let mut run_config = rundir.read_config()?;
+        let resume_err = |message: String| SearchError::Resume {
+            path: dir.to_path_buf(),
+            message,
+        };
+        if run_config.command != "evolve" {
+            return Err(resume_err(format!(
+                "it is a `{}` run, not an evolve run",
+                run_config.command
+            )));
+        }
+        let mut config: SearchConfig = run_config
+            .settings
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| resume_err(format!("run.toml settings: {e}")))?;
+        if let Some(g) = gens {
+            config.gens = g;
+        }
+        let grammar = run_config
+            .grammar
+            .clone()
+            .ok_or_else(|| resume_err("run.toml names no grammar".into()))?;
+        let library = Arc::new(Library::load(Path::new(&grammar.absolute))?);
+        let scenario = Scenario::parse(
+            &run_config.scenario_text,
+            Path::new(&run_config.scenario.given),
+        )?;
+        let pipeline = Pipeline::new(Arc::clone(&library), scenario)?;
+        let checkpoint: Option<Checkpoint> = rundir.read_checkpoint()?;
+        let (engine, seen_evaluations, seen_structures, records) = match checkpoint {
+            Some(c) => {
+                if c.format != CHECKPOINT_FORMAT {
+                    return Err(resume_err(format!(
+                        "checkpoint format {} (this tsynth reads {CHECKPOINT_FORMAT})",
+                        c.format
+                    )));
+                }
+                if c.engine.config() != &engine_config(&config) {
+                    return Err(resume_err(
+                        "the checkpoint's engine settings differ from run.toml".into(),
+                    ));
+                }
+                (c.engine, c.seen_evaluations, c.seen_structures, c.records)
+            }
+            None => {
+                // Killed before the initial population was complete: start it again.
+                let mut engine = Engine::new(engine_config(&config))?;
+                let init = load_designs(&library, &config.init_designs)?;
+                engine.inject(init.into_iter().map(|(_, g)| g))?;
+                (engine, BTreeSet::new(), BTreeSet::new(), Vec::new())
+            }
+        };
+        if gens.is_some() {
+            run_config.generations = Some(config.gens);
+            run_config.settings = settings_table(&config)?;
+        }
+        run_config.threads = threads;
+        rundir.write_config(&run_config)?;
+        let seeds = search_seeds(config.seed, config.max_seeds());
+        let ev = Self {
+            config,
+            grammar,
+            library,
+            pipeline,
+            rundir,
+            engine,
+            seen_evaluations,
+            seen_structures,
+            records,
+            seeds,
+        };
+        // Drop whatever was written after the checkpoint.
+        ev.rundir.write_generations(&ev.records)?;
+        if ev.engine.is_initialized() {
+            ev.write_archive(None)?;
+        }
+        Ok(ev)
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &SearchConfig {
+        &self.config
+    }
+
+    /// The run directory.
+    pub fn rundir(&self) -> &RunDir {
+        &self.rundir
+    }
+
+    /// The pipeline (e.g. to re-evaluate a stored genotype).
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine<Genotype, Scored> {
+        &self.engine
+    }
+
+    /// Records of the generations done so far.
+    pub fn records(&self) -> &[GenerationRecord] {
+        &self.records
+    }
+
+    /// The search seeds of an evaluation in `layer`.
+    pub fn seeds_for_layer(&self, layer: usize) -> Vec<u64> {
+        let n = (self.config.seeds_for_layer(layer) as usize).min(self.seeds.len());
+        self.seeds[..n].to_vec()
+    }
+
+    /// True when every generation asked for is done.
+    pub fn is_done(&self) -> bool {
+        self.engine.is_initialized() && self.engine.generation() >= self.config.gens
+    }
+
+    /// Runs generations until the target is reached or `stop` is set (checked between
+    /// generations; the generation in flight is finished and checkpointed first).
+    pub fn run(
+        &mut self,
+        stop: &AtomicBool,
+        mut on_generation: impl FnMut(&Progress<'_>),
+    ) -> Result<RunStatus> {
+        while !self.is_done() {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(RunStatus::Stopped);
+            }
+            self.step()?;
+            let progress = Progress {
+                record: self.records.last().expect("a record per generation"),
+                target_generations: self.config.gens,
+                times: self.pipeline.times(),
+            };
+            on_generation(&progress);
+        }
+        Ok(RunStatus::Finished)
+    }
+
+    /// One generation, then the run directory and the checkpoint.
+    pub fn step(&mut self) -> Result<&GenerationRecord> {
+        let started = Instant::now();
+        let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone());
+        let stats = self.engine.step(&problem)?;
+        let mut cache_hits = 0;
+        let mut compiles = 0;
+        for e in problem.take_log() {
+            if !self.seen_evaluations.insert(e.key) {
+                cache_hits += 1;
+            }
+            if !e.structure.is_empty() && self.seen_structures.insert(e.structure) {
+                compiles += 1;
+            }
+        }
+        let record = GenerationRecord {
+            generation: stats.generation,
+            evaluations: stats.evaluations,
+            total_evaluations: stats.total_evaluations,
+            feasible: stats.feasible,
+            front_size: stats.front_size,
+            hypervolume: stats.hypervolume.unwrap_or(0.0),
+            cache_hits,
+            compiles,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        self.records.push(record);
+        self.write_archive(None)?;
+        self.rundir.write_generations(&self.records)?;
+        self.write_checkpoint()?;
+        Ok(self.records.last().expect("just pushed"))
+    }
+
+    fn write_checkpoint(&self) -> Result<()> {
+        #[derive(Serialize)]
+        struct CheckpointRef<'a> {
+            format: u32,
+            engine: &'a Engine<Genotype, Scored>,
+            seen_evaluations: &'a BTreeSet<String>,
+            seen_structures: &'a BTreeSet<String>,
+            records: &'a [GenerationRecord],
+        }
+        self.rundir.write_checkpoint(&CheckpointRef {
+            format: CHECKPOINT_FORMAT,
+            engine: &self.engine,
+            seen_evaluations: &self.seen_evaluations,
+            seen_structures: &self.seen_structures,
+            records: &self.records,
+        })
+    }
+
+    /// The held-out seeds of this run.
+    pub fn held_out_seeds(&self) -> Vec<u64> {
+        held_out_seeds(
+            self.config.seed,
+            self.config.engine.held_out_seeds,
+            self.config.max_seeds(),
+        )
+    }
+
+    /// After the last generation: re-scores the archive on the held-out seeds (stored in
+    /// `archive.json`), scores the known designs on the same seeds and writes
+    /// `comparison.json`. Deterministic (no time-dependent field).
+    pub fn finish(&mut self) -> Result<(ArchiveFile, Option<Comparison>)> {
+        let held = self.held_out_seeds();
+        if held.is_empty() {
+            let archive = self.write_archive(None)?;
+            return Ok((archive, None));
+        }
+        let members = self.engine.archive().members();
+        let pipeline = &self.pipeline;
+        let scores: Vec<Score> = members
+            .par_iter()
+            .map(|m| pipeline.evaluate(&m.genotype, &held).score.clone())
+            .collect();
+        let by_id: BTreeMap<u64, Score> = members.iter().map(|m| m.id).zip(scores).collect();
+        let archive = self.write_archive(Some(&by_id))?;
+
+        let paths = match &self.config.compare {
+            Some(p) => p.clone(),
+            None => {
+                let grammar_dir = Path::new(&self.grammar.absolute)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                let root = grammar_dir
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                matching_designs(&self.library, &root.join("designs"))
+            }
+        };
+        let designs = load_designs(&self.library, &paths)?;
+        let design_scores: Vec<DesignScore> = designs
+            .par_iter()
+            .map(|(p, g)| DesignScore {
+                name: p
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                path: p.display().to_string(),
+                held_out: pipeline.evaluate(g, &held).score.clone(),
+            })
+            .collect();
+        let comparison = compare(
+            &archive,
+            &design_scores,
+            &self.config.engine.reference_point,
+            held,
+        );
+        self.rundir.write_json_file(COMPARISON_JSON, &comparison)?;
+        Ok((archive, Some(comparison)))
+    }
+
+    fn member(
+        &self,
+        ind: &Individual<Genotype, Scored>,
+        held: Option<&Score>,
+    ) -> Result<ArchiveMember> {
+        let lib = &self.library;
+        let scored = ind.extra.clone().unwrap_or_else(|| Scored {
+            structure_hash: String::new(),
+            full_hash: String::new(),
+            score: Score {
+                seeds: Vec::new(),
+                objectives: crate::rundir::ObjectiveScores::from_objectives(
+                    &Default::default(),
+                    &Default::default(),
+                ),
+                per_seed: Vec::new(),
+                violation: ind.violation,
+                feasible: ind.is_feasible(),
+                failure: None,
+            },
+        });
+        let mut blocks = BTreeMap::new();
+        let mut params = Vec::new();
+        if let Ok(d) = lib.decode(&ind.genotype) {
+            for c in &d.compounds {
+                if let PartKind::Compound { params: specs, .. } = &lib.parts[c.part].kind {
+                    for (spec, v) in specs.iter().zip(&c.values) {
+                        params.push(ParamRecord {
+                            block: lib.parts[c.part].name.clone(),
+                            name: spec.name.clone(),
+                            value: v.as_f64(),
+                            unit: spec.unit.clone(),
+                        });
+                    }
+                }
+            }
+            for cb in &d.blocks {
+                let b = &lib.blocks[cb.block];
+                blocks.insert(lib.slots[b.slot].name.clone(), b.name.clone());
+                for (spec, v) in b.params.iter().zip(&cb.values) {
+                    params.push(ParamRecord {
+                        block: b.name.clone(),
+                        name: spec.name.clone(),
+                        value: v.as_f64(),
+                        unit: spec.unit.clone(),
+                    });
+                }
+            }
+        }
+        let id = format!("m{:04}", ind.id);
+        let design = lib
+            .design_text(
+                &ind.genotype,
+                &self.grammar.absolute,
+                Some(&format!("tsynth evolve archive member {id}")),
+            )
+            .unwrap_or_default();
+        let sources = match self.pipeline.sources(&ind.genotype) {
+            Some(src) if !scored.structure_hash.is_empty() => {
+                self.rundir.write_sources(&scored.structure_hash, &src)?
+            }
+            _ => String::new(),
+        };
+        Ok(ArchiveMember {
+            id,
+            genotype: ind.genotype.0.clone(),
+            structure_hash: scored.structure_hash,
+            full_hash: scored.full_hash,
+            blocks,
+            params,
+            design,
+            objectives: scored.score.objectives,
+            seeds: scored.score.seeds,
+            per_seed: scored.score.per_seed,
+            violation: ind.violation,
+            feasible: ind.is_feasible(),
+            held_out: held.cloned(),
+            sources,
+        })
+    }
+
+    fn write_archive(&self, held: Option<&BTreeMap<u64, Score>>) -> Result<ArchiveFile> {
+        let mut inds: Vec<&Individual<Genotype, Scored>> =
+            self.engine.archive().members().iter().collect();
+        inds.sort_by_key(|i| i.id);
+        let members = inds
+            .into_iter()
+            .map(|i| self.member(i, held.and_then(|h| h.get(&i.id))))
+            .collect::<Result<Vec<_>>>()?;
+        let archive = ArchiveFile {
+            objectives: OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect(),
+            aggregation: self.config.engine.aggregation,
+            reference_point: self.config.engine.reference_point.clone(),
+            members,
+        };
+        self.rundir.write_archive(&archive)?;
+        Ok(archive)
+    }
+}
+
+fn settings_table(config: &SearchConfig) -> Result<toml::Table> {
+    toml::Table::try_from(config).map_err(|e| SearchError::Config(format!("settings: {e}")))
+}
+
+/// Compares feasible archive members (held-out means) with known designs.
+pub fn compare(
+    archive: &ArchiveFile,
+    designs: &[DesignScore],
+    reference_point: &[f64],
+    seeds: Vec<u64>,
+) -> Comparison {
+    let names: Vec<String> = archive.objectives.clone();
+    let mut pairs = Vec::new();
+    for m in &archive.members {
+        let Some(h) = m.held_out.as_ref().filter(|h| h.feasible) else {
+            continue;
+        };
+        for d in designs {
+            let a = &h.objectives.mean;
+            let b = &d.held_out.objectives.mean;
+            let get =
+                |map: &BTreeMap<String, f64>, k: &str| map.get(k).copied().unwrap_or(f64::NAN);
+            let dominates = get(a, "rug_risk") < get(b, "rug_risk")
+                && get(a, "slippage") <= get(b, "slippage")
+                && get(a, "volatility") <= get(b, "volatility");
+            let distance = names
+                .iter()
+                .zip(reference_point)
+                .map(|(n, r)| ((get(a, n) - get(b, n)) / r).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            pairs.push(MemberVsDesign {
+                member: m.id.clone(),
+                design: d.name.clone(),
+                dominates,
+                distance,
+            });
+        }
+    }
+    Comparison {
+        seeds,
+        designs: designs.to_vec(),
+        pairs,
+    }
+}

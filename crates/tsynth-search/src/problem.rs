@@ -1,0 +1,132 @@
+//! The grammar synthesis problem as a [`tsynth_moo::Problem`]: MOJITO's operators on the flat
+//! genotype, evaluation through the [`Pipeline`] on common random seeds (more seeds for
+//! older ALPS layers, MOJITO-R).
+
+use std::sync::Mutex;
+
+use rand::Rng;
+use tsynth_grammar::Genotype;
+use tsynth_grammar::operators::{self, MutationConfig};
+use tsynth_moo::{EvalContext, Evaluation, MooRng, Problem};
+
+use crate::config::SearchConfig;
+use crate::pipeline::{Pipeline, Scored};
+
+/// Probability that a pair of parents is recombined (otherwise the children are copies,
+/// then mutated).
+pub const CROSSOVER_PROBABILITY: f64 = 0.9;
+/// SBX distribution index for shared parameters.
+pub const SBX_ETA: f64 = 15.0;
+
+/// One evaluation as seen by the problem (for deterministic cache/compile statistics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvaluation {
+    /// Individual id.
+    pub id: u64,
+    /// Full hash and seed count: equal keys mean equal results.
+    pub key: String,
+    /// Structure hash ("" when the genotype did not decode).
+    pub structure: String,
+}
+
+/// The synthesis problem of one grammar.
+pub struct GrammarProblem<'a> {
+    pipeline: &'a Pipeline,
+    config: &'a SearchConfig,
+    seeds: Vec<u64>,
+    mutation: MutationConfig,
+    log: Mutex<Vec<LoggedEvaluation>>,
+}
+
+impl<'a> GrammarProblem<'a> {
+    /// A problem scoring on `seeds` (the first `config.seeds_for_layer(layer)` are used).
+    pub fn new(pipeline: &'a Pipeline, config: &'a SearchConfig, seeds: Vec<u64>) -> Self {
+        Self {
+            pipeline,
+            config,
+            seeds,
+            mutation: MutationConfig::default(),
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The seeds an evaluation in `layer` uses.
+    pub fn seeds_for_layer(&self, layer: usize) -> &[u64] {
+        let n = (self.config.seeds_for_layer(layer) as usize).min(self.seeds.len());
+        &self.seeds[..n]
+    }
+
+    /// Takes the evaluations logged since the last call, in id order.
+    pub fn take_log(&self) -> Vec<LoggedEvaluation> {
+        let mut v = std::mem::take(&mut *self.log.lock().unwrap_or_else(|p| p.into_inner()));
+        v.sort_by_key(|e| e.id);
+        v
+    }
+
+    /// The objective vector and violation the search ranks a scored candidate by.
+    pub fn ranking(&self, scored: &Scored) -> (Vec<f64>, f64) {
+        let names: Vec<String> = tsynth_sim::objectives::OBJECTIVE_NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let v = scored
+            .score
+            .objectives
+            .vector(self.config.engine.aggregation, &names);
+        (v, scored.score.violation)
+    }
+}
+
+impl Problem for GrammarProblem<'_> {
+    type Genotype = Genotype;
+    type Extra = Scored;
+    type Error = std::convert::Infallible;
+
+    fn num_objectives(&self) -> usize {
+        tsynth_sim::objectives::OBJECTIVE_NAMES.len()
+    }
+
+    fn random_genotype(&self, rng: &mut MooRng) -> Genotype {
+        operators::random_genotype(self.pipeline.library(), rng)
+    }
+
+    fn crossover(&self, a: &Genotype, b: &Genotype, rng: &mut MooRng) -> (Genotype, Genotype) {
+        let lib = self.pipeline.library();
+        if !rng.random_bool(CROSSOVER_PROBABILITY) {
+            return (a.clone(), b.clone());
+        }
+        // Same structure: blend the shared parameters (SBX); otherwise swap a sub-part.
+        let same_blocks = match (lib.decode(a), lib.decode(b)) {
+            (Ok(da), Ok(db)) => da
+                .blocks
+                .iter()
+                .map(|x| x.block)
+                .eq(db.blocks.iter().map(|x| x.block)),
+            _ => false,
+        };
+        if same_blocks && rng.random_bool(0.5) {
+            operators::sbx_parameters(lib, a, b, SBX_ETA, 0.5, rng)
+        } else {
+            operators::crossover_subpart(lib, a, b, rng)
+        }
+    }
+
+    fn mutate(&self, g: &mut Genotype, rng: &mut MooRng) {
+        operators::mutate(self.pipeline.library(), g, &self.mutation, rng);
+    }
+
+    fn evaluate(&self, g: &Genotype, ctx: &EvalContext) -> Result<Evaluation<Scored>, Self::Error> {
+        let seeds = self.seeds_for_layer(ctx.layer);
+        let scored = self.pipeline.evaluate(g, seeds);
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(LoggedEvaluation {
+                id: ctx.id,
+                key: format!("{}/{}", scored.full_hash, seeds.len()),
+                structure: scored.structure_hash.clone(),
+            });
+        let (objectives, violation) = self.ranking(&scored);
+        Ok(Evaluation::with_violation(objectives, violation).with_extra((*scored).clone()))
+    }
+}
