@@ -121,6 +121,21 @@ fn hv_filtered(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
     if flat.is_empty() || m == 0 {
         return 0.0;
     }
+    let boxed = |p: &[f64]| -> f64 { p.iter().zip(reference).map(|(x, r)| r - x).product() };
+    match flat.len() / m {
+        1 => return boxed(flat),
+        2 => {
+            let (a, b) = flat.split_at(m);
+            let overlap: f64 = a
+                .iter()
+                .zip(b)
+                .zip(reference)
+                .map(|((x, y), r)| r - x.max(*y))
+                .product();
+            return boxed(a) + boxed(b) - overlap;
+        }
+        _ => {}
+    }
     match m {
         1 => {
             let best = flat.iter().copied().fold(f64::INFINITY, f64::min);
@@ -275,27 +290,41 @@ fn hv_wfg(flat: &mut [f64], m: usize, reference: &[f64]) -> f64 {
 }
 
 /// Compact the rows of `flat` (row length `m`) to the ones no other row weakly
-/// dominates (of identical rows the first is kept). Returns how many rows remain.
+/// dominates (of identical rows one is kept). Returns how many rows remain.
+///
+/// Rows are visited in lexicographic order: a row can only be weakly dominated by a row
+/// that is lexicographically no greater, so comparing with the rows kept so far suffices.
 fn non_dominated_rows(flat: &mut [f64], m: usize) -> usize {
     let n = flat.len() / m;
-    let mut kept = 0;
-    for i in 0..n {
-        let (done, rest) = flat.split_at_mut(i * m);
-        let row = &rest[..m];
-        let weakly_le = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y);
-        // Dominated by a row already kept?
-        if (0..kept).any(|r| weakly_le(&done[r * m..(r + 1) * m], row)) {
-            continue;
-        }
-        // Dominated by a row still to come (identical rows: the later one yields)?
-        let later = &rest[m..];
-        if later.chunks_exact(m).any(|q| weakly_le(q, row) && q != row) {
-            continue;
-        }
-        flat.copy_within(i * m..(i + 1) * m, kept * m);
-        kept += 1;
+    if n <= 1 {
+        return n;
     }
-    kept
+    let mut order: Vec<usize> = (0..n).collect();
+    {
+        let rows = &*flat;
+        order.sort_unstable_by(|&a, &b| {
+            let (ra, rb) = (&rows[a * m..(a + 1) * m], &rows[b * m..(b + 1) * m]);
+            for (x, y) in ra.iter().zip(rb) {
+                let c = x.total_cmp(y);
+                if c.is_ne() {
+                    return c;
+                }
+            }
+            a.cmp(&b)
+        });
+    }
+    let mut kept: Vec<f64> = Vec::with_capacity(flat.len());
+    for &i in &order {
+        let row = &flat[i * m..(i + 1) * m];
+        let dominated = kept
+            .chunks_exact(m)
+            .any(|q| q.iter().zip(row).all(|(x, y)| x <= y));
+        if !dominated {
+            kept.extend_from_slice(row);
+        }
+    }
+    flat[..kept.len()].copy_from_slice(&kept);
+    kept.len() / m
 }
 
 fn contributions_2d(points: &[Vec<f64>], reference: &[f64]) -> Vec<f64> {
