@@ -1,0 +1,273 @@
+//! `tsynth tune` end to end on a short scenario: run directory, constraints on every
+//! reported design, sensitivity and comparison files, thread-independence, and the error
+//! for a parameter the design does not have.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn tsynth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tsynth"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("tsynth runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The exploit scenario cut to 40 ticks and one seed.
+fn short_scenario(dir: &Path) -> PathBuf {
+    let src = std::fs::read_to_string(root().join("scenarios/exploit.toml")).unwrap();
+    let s = src
+        .replace("ticks = 200", "ticks = 40")
+        .replace("seeds = 4", "seeds = 1");
+    assert_ne!(s, src);
+    let p = dir.join("short.toml");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn unknown_parameter_is_exit_1_naming_it_and_the_valid_ones() {
+    let out = tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--params",
+        "slope,lpFee",
+        "--out",
+        "/nonexistent/never-written",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(e.contains("`lpFee`"), "{e}");
+    assert!(
+        e.contains("valid parameters:") && e.contains("SoftCapFee.slope"),
+        "{e}"
+    );
+    assert!(e.contains("LinearVesting.vestDuration"), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn bad_constraint_is_a_clear_error() {
+    let out = tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--constraint",
+        "rugrisk<=0.01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("unknown objective `rugrisk`") && e.contains("rug_risk"),
+        "{e}"
+    );
+}
+
+fn run_scalar(dir: &Path, out: &str, threads: &str) -> Output {
+    let scen = short_scenario(dir);
+    let out_dir = dir.join(out);
+    tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--scenario",
+        scen.to_str().unwrap(),
+        "--mode",
+        "scalar",
+        "--params",
+        "baseFee,SoftCapFee.slope",
+        "--budget",
+        "12",
+        "--constraint",
+        "rug_risk<=0.01",
+        "--constraint",
+        "slippage<=0.02",
+        "--weights",
+        "slippage=1,volatility=1",
+        "--threads",
+        threads,
+        "--baseline",
+        "designs/ocean-v4.toml",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn scalar_run_writes_a_run_directory_with_constrained_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scalar(dir.path(), "run", "2");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("sensitivity at the best design"), "{s}");
+    assert!(s.contains("held-out comparison"), "{s}");
+    assert!(s.contains("ocean-v4"), "{s}");
+    let run = dir.path().join("run");
+    for f in [
+        "run.toml",
+        "generations.jsonl",
+        "archive.json",
+        "checkpoint",
+        "sensitivity.csv",
+        "sensitivity.json",
+        "comparison.json",
+        "best.toml",
+    ] {
+        assert!(run.join(f).is_file(), "{f} missing");
+    }
+    let cfg = std::fs::read_to_string(run.join("run.toml")).unwrap();
+    assert!(cfg.contains("command = \"tune\""), "{cfg}");
+    assert!(
+        cfg.contains("ticks = 40"),
+        "scenario text is in run.toml: {cfg}"
+    );
+    assert!(cfg.contains("budget = 12"), "{cfg}");
+
+    let gens = std::fs::read_to_string(run.join("generations.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = gens
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 2);
+    let last = lines.last().unwrap();
+    assert!(last["total_evaluations"].as_u64().unwrap() <= 12);
+    assert_eq!(lines[0]["compiles"], 1, "one structure, compiled once");
+    assert!(lines[1..].iter().all(|l| l["compiles"] == 0));
+
+    let archive = json(&run.join("archive.json"));
+    let members = archive["members"].as_array().unwrap();
+    assert!(!members.is_empty());
+    for m in members {
+        assert_eq!(m["feasible"], true, "{m}");
+        let obj = &m["objectives"]["mean"];
+        assert!(obj["rug_risk"].as_f64().unwrap() <= 0.01, "{m}");
+        assert!(obj["slippage"].as_f64().unwrap() <= 0.02, "{m}");
+        assert!(m["held_out"]["per_seed"].as_array().is_some());
+        let src = run.join(m["sources"].as_str().unwrap());
+        assert!(src.is_dir(), "{}", src.display());
+        // the design text reproduces the member's parameters
+        let design = m["design"].as_str().unwrap();
+        assert!(design.contains("[SoftCapFee]"), "{design}");
+        let slope = m["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["block"] == "SoftCapFee" && p["name"] == "slope")
+            .unwrap();
+        assert!(slope["value"].as_f64().unwrap() > 0.0);
+    }
+
+    let sens = std::fs::read_to_string(run.join("sensitivity.csv")).unwrap();
+    let mut rows = sens.lines();
+    assert_eq!(
+        rows.next().unwrap(),
+        "param,influence,slippage,volatility,rug_risk,complexity"
+    );
+    let params: Vec<&str> = rows.map(|l| l.split(',').next().unwrap()).collect();
+    let mut sorted = params.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["SoftCapFee.baseFee", "SoftCapFee.slope"]);
+    let sj = json(&run.join("sensitivity.json"));
+    let infl: Vec<f64> = sj["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["influence"].as_f64().unwrap())
+        .collect();
+    assert!(infl.windows(2).all(|w| w[0] >= w[1]), "sorted: {infl:?}");
+
+    let cmp = json(&run.join("comparison.json"));
+    let labels: Vec<&str> = cmp["designs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[0], "start");
+    assert!(labels[1].starts_with("best"));
+    assert_eq!(*labels.last().unwrap(), "ocean-v4");
+    assert_eq!(cmp["held_out_seeds"][0], 1_000_001);
+
+    // the best design file runs with `tsynth sim`
+    let sim = tsynth(&[
+        "sim",
+        "--design",
+        run.join("best.toml").to_str().unwrap(),
+        "--scenario",
+        short_scenario(dir.path()).to_str().unwrap(),
+        "--no-plots",
+        "--out",
+        dir.path().join("sim").to_str().unwrap(),
+    ]);
+    assert!(sim.status.success(), "{}", text(&sim.stderr));
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = run_scalar(dir.path(), "a", "1");
+    assert!(a.status.success(), "{}", text(&a.stderr));
+    let b = run_scalar(dir.path(), "b", "2");
+    assert!(b.status.success(), "{}", text(&b.stderr));
+    for f in [
+        "archive.json",
+        "sensitivity.csv",
+        "comparison.json",
+        "best.toml",
+    ] {
+        let x = std::fs::read_to_string(dir.path().join("a").join(f)).unwrap();
+        let y = std::fs::read_to_string(dir.path().join("b").join(f)).unwrap();
+        assert_eq!(x, y, "{f} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn moo_run_reports_a_front_inside_the_constraints() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = short_scenario(dir.path());
+    let run = dir.path().join("moo");
+    let out = tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--scenario",
+        scen.to_str().unwrap(),
+        "--params",
+        "baseFee,startBaseWeight",
+        "--budget",
+        "16",
+        "--population",
+        "5",
+        "--constraint",
+        "rug_risk<=0.01",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gens = std::fs::read_to_string(run.join("generations.jsonl")).unwrap();
+    assert_eq!(
+        gens.lines().count(),
+        4,
+        "start + 3 generations of 5: {gens}"
+    );
+    let archive = json(&run.join("archive.json"));
+    for m in archive["members"].as_array().unwrap() {
+        assert_eq!(m["feasible"], true);
+        assert!(m["objectives"]["mean"]["rug_risk"].as_f64().unwrap() <= 0.01);
+    }
+    let cfg = std::fs::read_to_string(run.join("run.toml")).unwrap();
+    assert!(cfg.contains("mode = \"moo\""), "{cfg}");
+}
