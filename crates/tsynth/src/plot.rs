@@ -131,3 +131,188 @@ pub fn sim_charts(dir: &Path, runs: &[(u64, &[TickKpi])]) -> Result<()> {
     }
     chart(dir, "pool", "Pool balances", "tokens", &pool)
 }
+
+/// One point of a front scatter plot.
+pub struct ScatterPoint {
+    /// Label (drawn next to known designs).
+    pub label: String,
+    /// Objective values, one per axis name.
+    pub values: Vec<f64>,
+}
+
+fn scatter_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    names: &[String],
+    (xi, yi): (usize, usize),
+    front: &[ScatterPoint],
+    known: &[ScatterPoint],
+    big: bool,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let pts = |set: &[ScatterPoint]| -> Vec<(f64, f64)> {
+        set.iter()
+            .map(|p| (p.values[xi], p.values[yi]))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect()
+    };
+    let (fp, kp) = (pts(front), pts(known));
+    let range = |f: fn(&(f64, f64)) -> f64| {
+        let vals: Vec<f64> = fp.iter().chain(&kp).map(f).collect();
+        let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() {
+            return 0.0..1.0;
+        }
+        let pad = if hi - lo > 1e-12 {
+            (hi - lo) * 0.08
+        } else {
+            lo.abs().max(1.0) * 0.1
+        };
+        (lo - pad)..(hi + pad)
+    };
+    let font = if big { 16 } else { 12 };
+    let mut chart = ChartBuilder::on(area)
+        .margin(if big { 16 } else { 6 })
+        .x_label_area_size(if big { 40 } else { 28 })
+        .y_label_area_size(if big { 70 } else { 52 })
+        .build_cartesian_2d(range(|p| p.0), range(|p| p.1))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc(names[xi].as_str())
+        .y_desc(names[yi].as_str())
+        .x_labels(if big { 8 } else { 4 })
+        .y_labels(if big { 8 } else { 4 })
+        .label_style(("sans-serif", font))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let blue = RGBColor(31, 119, 180);
+    let red = RGBColor(214, 39, 40);
+    chart
+        .draw_series(
+            fp.iter().map(|&(x, y)| {
+                Circle::new((x, y), if big { 5 } else { 3 }, blue.mix(0.8).filled())
+            }),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .label("front")
+        .legend(move |(x, y)| Circle::new((x + 8, y), 4, blue.filled()));
+    let labelled: Vec<(f64, f64, String)> = known
+        .iter()
+        .filter(|p| p.values[xi].is_finite() && p.values[yi].is_finite())
+        .map(|p| (p.values[xi], p.values[yi], p.label.clone()))
+        .collect();
+    let size = if big { 7 } else { 5 };
+    chart
+        .draw_series(labelled.iter().map(|(x, y, label)| {
+            EmptyElement::at((*x, *y))
+                + Cross::new((0, 0), size, red.stroke_width(2))
+                + Text::new(
+                    label.clone(),
+                    (size + 2, -size - 2),
+                    ("sans-serif", font).into_font().color(&red),
+                )
+        }))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .label("known designs")
+        .legend(move |(x, y)| Cross::new((x + 8, y), 4, red.stroke_width(2)));
+    if big {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
+fn scatter_draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    names: &[String],
+    pair: Option<(usize, usize)>,
+    front: &[ScatterPoint],
+    known: &[ScatterPoint],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = root
+        .titled(title, ("sans-serif", 22))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match pair {
+        Some(p) => scatter_panel(&body, names, p, front, known, true)?,
+        None => {
+            let k = names.len();
+            let cells = body.split_evenly((k, k));
+            for (i, cell) in cells.iter().enumerate() {
+                let (row, col) = (i / k, i % k);
+                if row == col {
+                    cell.draw(&Text::new(
+                        names[row].clone(),
+                        (12, 12),
+                        ("sans-serif", 20).into_font().style(FontStyle::Bold),
+                    ))
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                } else {
+                    scatter_panel(cell, names, (col, row), front, known, false)?;
+                }
+            }
+        }
+    }
+    root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// Draws a front scatter plot to `out` (`.svg` or `.png`): objectives `pair` (x, y indices into
+/// `names`), or a scatter matrix of every pair when `pair` is `None`. Front members are blue
+/// dots; known designs are red crosses with their label.
+pub fn front_scatter(
+    out: &Path,
+    title: &str,
+    names: &[String],
+    pair: Option<(usize, usize)>,
+    front: &[ScatterPoint],
+    known: &[ScatterPoint],
+) -> Result<()> {
+    let size = match pair {
+        Some(_) => (960, 720),
+        None => {
+            let k = names.len().max(1) as u32;
+            (300 * k + 40, 300 * k + 40)
+        }
+    };
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let drawn = match ext.as_str() {
+        "svg" => scatter_draw(
+            SVGBackend::new(out, size).into_drawing_area(),
+            title,
+            names,
+            pair,
+            front,
+            known,
+        ),
+        "png" => scatter_draw(
+            BitMapBackend::new(out, size).into_drawing_area(),
+            title,
+            names,
+            pair,
+            front,
+            known,
+        ),
+        _ => anyhow::bail!(
+            "{}: unknown image type `{ext}` (valid: .svg, .png)",
+            out.display()
+        ),
+    };
+    drawn.with_context(|| format!("drawing {}", out.display()))
+}

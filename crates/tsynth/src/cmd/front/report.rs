@@ -1,0 +1,113 @@
+//! `tsynth front report`: one self-contained HTML page (inline CSS, JS, data; no network).
+//!
+//! The page (template and script in `crates/tsynth/assets/`) shows an interactive scatter
+//! matrix (each point has `data-id`), a detail panel (`#detail`, `#detail-id`,
+//! `#detail-params`, `#detail-objectives`, `#detail-source`, ...), the hypervolume over
+//! generations and a sortable member table. `index.html#select=<id>` selects on load.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::KnownArgs;
+use super::known::KnownScore;
+use tsynth_search::rundir::{ArchiveMember as Member, GenerationRecord as Generation};
+
+use super::rundata::Run;
+
+const TEMPLATE: &str = include_str!("../../../assets/front-report.html");
+const STYLE: &str = include_str!("../../../assets/front-report.css");
+const SCRIPT: &str = include_str!("../../../assets/front-report.js");
+
+#[derive(Serialize)]
+struct MemberView<'a> {
+    #[serde(flatten)]
+    member: &'a Member,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    run: String,
+    scenario: &'a str,
+    objectives: &'a [String],
+    aggregation: &'static str,
+    members: Vec<MemberView<'a>>,
+    /// structure_hash → file → text (one copy per structure).
+    sources: BTreeMap<String, BTreeMap<String, String>>,
+    known: &'a [KnownScore],
+    generations: &'a [Generation],
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The report page for `run` with the known designs' scores.
+pub(super) fn render(run: &Run, known: &[KnownScore]) -> Result<String> {
+    let mut sources = BTreeMap::new();
+    let mut members = Vec::new();
+    for m in &run.archive.members {
+        let key = if m.sources.is_empty() {
+            format!("sources/{}/", m.structure_hash)
+        } else {
+            m.sources.clone()
+        };
+        if !sources.contains_key(&key) {
+            let files = run.sources(m)?;
+            sources.insert(key.clone(), files);
+        }
+        members.push(MemberView { member: m });
+    }
+    let name = run
+        .dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| run.dir.display().to_string());
+    let data = Data {
+        run: name.clone(),
+        scenario: &run.config.scenario.given,
+        objectives: &run.archive.objectives,
+        aggregation: run.aggregation().name(),
+        members,
+        sources,
+        known,
+        generations: &run.generations,
+    };
+    // `<` never appears raw inside the JSON, so `</script>` cannot end the block early.
+    let json = serde_json::to_string(&data)?.replace('<', "\\u003c");
+    let title = html_escape(&format!("tsynth front — {name}"));
+    // The data is spliced in whole, so nothing in it is ever taken for a placeholder.
+    let (before, after) = TEMPLATE
+        .split_once("__DATA__")
+        .expect("the report template has a __DATA__ placeholder");
+    let fill = |s: &str| {
+        s.replace("__TITLE__", &title)
+            .replace("/*__STYLE__*/", STYLE)
+            .replace("/*__SCRIPT__*/", SCRIPT)
+    };
+    Ok(format!("{}{json}{}", fill(before), fill(after)))
+}
+
+/// Runs `tsynth front report`.
+pub fn run(dir: &Path, out: &Path, known: &KnownArgs) -> Result<()> {
+    let run = Run::load(dir)?;
+    let scores = super::known::scores(&run, known)?;
+    let html = render(&run, &scores)?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let path = out.join("index.html");
+    crate::fsutil::write_atomic(&path, html.as_bytes())?;
+    println!(
+        "wrote {} ({} member(s), {} known design(s), {} generation(s); {} KiB)",
+        path.display(),
+        run.archive.members.len(),
+        scores.len(),
+        run.generations.len(),
+        html.len() / 1024
+    );
+    Ok(())
+}
