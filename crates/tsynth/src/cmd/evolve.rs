@@ -1,11 +1,419 @@
-//! `tsynth evolve` — Structural and parameter synthesis over a grammar (NSGA-II inside ALPS).
+//! `tsynth evolve` — structural and parameter synthesis over a grammar (NSGA-II inside ALPS).
+//!
+//! This file only wires options, the progress bar and Ctrl-C; the loop, the run directory and
+//! resume live in `tsynth-search`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tsynth_search::evolve::{Comparison, NewRun, Progress};
+use tsynth_search::rundir::default_run_id;
+use tsynth_search::{ArchiveFile, Evolver, RunStatus, SearchConfig};
 
 /// Arguments of `tsynth evolve`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Grammar file (e.g. grammars/amm.grammar).
+    #[arg(long)]
+    pub grammar: Option<PathBuf>,
+    /// Configuration file (TOML): every option below plus `[engine]` settings.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Population size (per ALPS age layer).
+    #[arg(long)]
+    pub pop: Option<usize>,
+    /// Generations after the initial population.
+    #[arg(long)]
+    pub gens: Option<u64>,
+    /// Simulation seeds per evaluation (youngest age layer).
+    #[arg(long)]
+    pub seeds: Option<u32>,
+    /// Scenario file (default: scenarios/search.toml).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Run seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results never depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run directory (default: runs/<UTC timestamp>-<grammar>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue the run in DIR (with --gens: to that many generations).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["grammar", "config", "pop", "seeds", "scenario", "seed", "out", "init_designs", "compare"])]
+    pub resume: Option<PathBuf>,
+    /// Known designs injected into the initial population.
+    #[arg(long, num_args = 1..)]
+    pub init_designs: Vec<PathBuf>,
+    /// Designs to compare the front with on the held-out seeds (default: designs/*.toml of
+    /// the same grammar).
+    #[arg(long, num_args = 1..)]
+    pub compare: Vec<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+fn config_from_args(args: &Args) -> Result<SearchConfig> {
+    let mut c = match &args.config {
+        Some(p) => SearchConfig::load(p)?,
+        None => SearchConfig::default(),
+    };
+    if let Some(g) = &args.grammar {
+        c.grammar = Some(g.clone());
+    }
+    if let Some(v) = args.pop {
+        c.pop = v;
+    }
+    if let Some(v) = args.gens {
+        c.gens = v;
+    }
+    if let Some(v) = args.seeds {
+        c.seeds = v;
+        c.engine.max_seeds = c.engine.max_seeds.max(v);
+    }
+    if let Some(v) = &args.scenario {
+        c.scenario = v.clone();
+    }
+    if let Some(v) = args.seed {
+        c.seed = v;
+    }
+    if let Some(v) = args.threads {
+        c.threads = v;
+    }
+    if let Some(v) = &args.out {
+        c.out = Some(v.clone());
+    }
+    if !args.init_designs.is_empty() {
+        c.init_designs = args.init_designs.clone();
+    }
+    if !args.compare.is_empty() {
+        c.compare = Some(args.compare.clone());
+    }
+    c.validate()
+        .map_err(|(key, m)| anyhow::anyhow!("option `{key}`: {m}"))?;
+    Ok(c)
+}
 
 /// Runs `tsynth evolve`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tsynth evolve` is not built yet")
+pub fn run(args: Args) -> Result<ExitCode> {
+    let config = if args.resume.is_none() {
+        Some(config_from_args(&args)?)
+    } else {
+        None
+    };
+    let threads = args
+        .threads
+        .or(config.as_ref().map(|c| c.threads).filter(|&t| t > 0));
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("setting up the thread pool")?;
+    }
+    let threads = rayon::current_num_threads();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        // A second Ctrl-C exits at once (the last checkpoint is still complete).
+        ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                eprintln!("\ninterrupted again: exiting now (the last checkpoint is intact)");
+                std::process::exit(130);
+            }
+            eprintln!("\nCtrl-C: finishing the generation in flight, then checkpointing...");
+        })
+        .context("installing the Ctrl-C handler")?;
+    }
+
+    let started = Instant::now();
+    let mut evolver = match (&args.resume, config) {
+        (Some(dir), _) => Evolver::resume(dir, args.gens, threads)?,
+        (None, Some(config)) => {
+            let grammar = config.grammar.clone().ok_or_else(|| {
+                anyhow::anyhow!("no grammar: give --grammar FILE (or `grammar` in --config)")
+            })?;
+            let out = config.out.clone().unwrap_or_else(|| {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                PathBuf::from("runs").join(default_run_id(now, &stem(&grammar)))
+            });
+            Evolver::create(
+                config,
+                &NewRun {
+                    grammar,
+                    out,
+                    threads,
+                },
+            )?
+        }
+        (None, None) => unreachable!("a config is built when not resuming"),
+    };
+    let dir = evolver.rundir().path().to_path_buf();
+    let done_before = evolver.records().len() as u64;
+    let target = evolver.config().gens;
+    eprintln!(
+        "evolve: run {} — {} generation(s) after the initial population, population {} per layer, {} thread(s){}",
+        dir.display(),
+        target,
+        evolver.config().pop,
+        threads,
+        if done_before > 0 {
+            format!(", resuming after generation {}", done_before - 1)
+        } else {
+            String::new()
+        }
+    );
+
+    let bar = ProgressBar::new(target + 1);
+    if args.no_progress {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:24} gen {pos}/{len} {msg} [{elapsed_precise}, ETA {eta}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_position(done_before);
+    bar.enable_steady_tick(Duration::from_millis(500));
+    let mut total_hits = 0usize;
+    let mut total_compiles = 0usize;
+    let mut total_evals = 0usize;
+    for r in evolver.records() {
+        total_hits += r.cache_hits;
+        total_compiles += r.compiles;
+        total_evals += r.evaluations;
+    }
+    let status = evolver.run(&stop, |p: &Progress<'_>| {
+        let r = p.record;
+        total_hits += r.cache_hits;
+        total_compiles += r.compiles;
+        total_evals += r.evaluations;
+        let compile_hit = 1.0 - total_compiles as f64 / total_evals.max(1) as f64;
+        bar.set_position(r.generation + 1);
+        bar.set_message(format!(
+            "| evals {} | feasible {:.0}% | front {} | HV {:.4e} | compile-cache hits {:.0}% | eval-cache hits {:.0}%",
+            r.total_evaluations,
+            100.0 * r.feasible as f64 / r.evaluations.max(1) as f64,
+            r.front_size,
+            r.hypervolume,
+            100.0 * compile_hit,
+            100.0 * total_hits as f64 / total_evals.max(1) as f64,
+        ));
+        if args.no_progress {
+            eprintln!(
+                "gen {:>3}: evals {:>5} feasible {:>3}/{:<3} front {:>3} HV {:.6e} cache hits {:>3} new structures {:>3} {:.1} s",
+                r.generation,
+                r.total_evaluations,
+                r.feasible,
+                r.evaluations,
+                r.front_size,
+                r.hypervolume,
+                r.cache_hits,
+                r.compiles,
+                r.seconds
+            );
+        }
+    })?;
+    bar.finish_and_clear();
+    if status == RunStatus::Stopped {
+        let g = evolver.records().last().map(|r| r.generation);
+        println!(
+            "stopped after generation {}; checkpoint written. Resume with:\n  tsynth evolve --resume {}",
+            g.map(|g| g.to_string()).unwrap_or_else(|| "none".into()),
+            dir.display()
+        );
+        return Ok(ExitCode::from(130));
+    }
+    let search_wall = started.elapsed();
+    let times = evolver.pipeline().times();
+    let held_started = Instant::now();
+    let (archive, comparison) = evolver.finish()?;
+    let held_wall = held_started.elapsed();
+    let records = evolver.records();
+
+    let mut o = std::io::stdout().lock();
+    let evals: u64 = records.last().map(|r| r.total_evaluations).unwrap_or(0);
+    writeln!(
+        o,
+        "\nrun {}: {} generations, {} evaluations, archive of {} ({} feasible)",
+        dir.display(),
+        records.len(),
+        evals,
+        archive.members.len(),
+        archive.members.iter().filter(|m| m.feasible).count()
+    )?;
+    let busy = (times.compile_seconds + times.simulate_seconds).max(1e-9);
+    writeln!(
+        o,
+        "this process: search {:.1} s wall, {:.2} evaluations/s; compile {:.1} s of {:.1} s worker time ({:.1}%), {} solc runs; eval-cache hits {}/{}; held-out re-score {:.1} s",
+        search_wall.as_secs_f64(),
+        times.evaluations as f64 / search_wall.as_secs_f64().max(1e-9),
+        times.compile_seconds,
+        busy,
+        100.0 * times.compile_seconds / busy,
+        times.solc_runs,
+        times.cache_hits,
+        times.cache_hits + times.evaluations,
+        held_wall.as_secs_f64()
+    )?;
+    writeln!(o, "hypervolume per generation:")?;
+    for r in records {
+        writeln!(
+            o,
+            "  gen {:>3}  HV {:.6e}  front {:>3}  feasible {:>3}/{:<3}  new structures {:>3}  {:.1} s",
+            r.generation,
+            r.hypervolume,
+            r.front_size,
+            r.feasible,
+            r.evaluations,
+            r.compiles,
+            r.seconds
+        )?;
+    }
+    print_front(&mut o, &archive)?;
+    if let Some(c) = &comparison {
+        print_comparison(&mut o, &archive, c)?;
+    }
+    writeln!(o, "wrote {}", dir.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into())
+}
+
+const SHOWN: [&str; 4] = ["slippage", "volatility", "rug_risk", "complexity"];
+
+fn print_front(o: &mut impl Write, archive: &ArchiveFile) -> Result<()> {
+    writeln!(
+        o,
+        "\nfront (search mean / held-out mean):\n  {:<6} {:>21} {:>21} {:>21} {:>9}  blocks",
+        "id", "slippage", "volatility", "rug_risk", "complex."
+    )?;
+    let mut members: Vec<_> = archive.members.iter().collect();
+    members.sort_by(|a, b| {
+        let r = |m: &tsynth_search::ArchiveMember| {
+            m.held_out
+                .as_ref()
+                .map(|h| h.objectives.mean["rug_risk"])
+                .unwrap_or(m.objectives.mean["rug_risk"])
+        };
+        r(a).total_cmp(&r(b)).then(a.id.cmp(&b.id))
+    });
+    for m in members.iter().take(25) {
+        let cell = |k: &str| match &m.held_out {
+            Some(h) => format!("{:.4} / {:.4}", m.objectives.mean[k], h.objectives.mean[k]),
+            None => format!("{:.4}", m.objectives.mean[k]),
+        };
+        let blocks: Vec<&str> = m.blocks.values().map(String::as_str).collect();
+        writeln!(
+            o,
+            "  {:<6} {:>21} {:>21} {:>21} {:>9.0}  {}{}",
+            m.id,
+            cell("slippage"),
+            cell("volatility"),
+            cell("rug_risk"),
+            m.objectives.mean["complexity"],
+            blocks.join("+"),
+            match &m.held_out {
+                Some(h) if !h.feasible => "  (infeasible on held-out seeds)",
+                _ => "",
+            }
+        )?;
+    }
+    if members.len() > 25 {
+        writeln!(o, "  ... {} more in archive.json", members.len() - 25)?;
+    }
+    Ok(())
+}
+
+fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -> Result<()> {
+    writeln!(
+        o,
+        "\nknown designs on the same {} held-out seeds (mean):",
+        c.seeds.len()
+    )?;
+    for d in &c.designs {
+        let m = &d.held_out.objectives.mean;
+        writeln!(
+            o,
+            "  {:<12} slippage {:.4}  volatility {:.4}  rug_risk {:.4}  complexity {:.0}  {}",
+            d.name,
+            m["slippage"],
+            m["volatility"],
+            m["rug_risk"],
+            m["complexity"],
+            if d.held_out.feasible {
+                "feasible".to_string()
+            } else {
+                format!(
+                    "INFEASIBLE{}",
+                    d.held_out
+                        .failure
+                        .as_deref()
+                        .map(|f| format!(": {f}"))
+                        .unwrap_or_default()
+                )
+            }
+        )?;
+    }
+    let by_id: std::collections::BTreeMap<&str, &tsynth_search::ArchiveMember> =
+        archive.members.iter().map(|m| (m.id.as_str(), m)).collect();
+    for d in &c.designs {
+        let doms = c.dominating(&d.name);
+        writeln!(
+            o,
+            "\nfront members that dominate {} (lower rug risk, no worse slippage and volatility; held-out): {}",
+            d.name,
+            doms.len()
+        )?;
+        let others: Vec<&str> = c
+            .designs
+            .iter()
+            .map(|x| x.name.as_str())
+            .filter(|n| *n != d.name)
+            .collect();
+        if doms.is_empty() {
+            continue;
+        }
+        write!(o, "  {:<6}", "id")?;
+        for k in SHOWN {
+            write!(o, " {k:>10}")?;
+        }
+        for n in &others {
+            write!(o, " {:>16}", format!("dist {n}"))?;
+        }
+        writeln!(o)?;
+        for id in doms.iter().take(15) {
+            let Some(h) = by_id.get(id).and_then(|m| m.held_out.as_ref()) else {
+                continue;
+            };
+            write!(o, "  {id:<6}")?;
+            for k in SHOWN {
+                write!(o, " {:>10.4}", h.objectives.mean[k])?;
+            }
+            for n in &others {
+                write!(o, " {:>16.4}", c.distance(id, n).unwrap_or(f64::NAN))?;
+            }
+            writeln!(o)?;
+        }
+        if doms.len() > 15 {
+            writeln!(o, "  ... {} more in comparison.json", doms.len() - 15)?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,271 @@
+//! End-to-end evolve runs on `grammars/amm.grammar` with a tiny population and a short
+//! scenario: archive properties, reproducibility from stored genotypes, thread-count
+//! independence, and exact resume.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use tsynth_grammar::{Genotype, Library};
+use tsynth_search::evolve::NewRun;
+use tsynth_search::{ArchiveFile, EngineMode, Evolver, Pipeline, RunStatus, SearchConfig};
+use tsynth_sim::Scenario;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A 40-block version of the search scenario (adversaries probe every 20 blocks).
+fn tiny_scenario(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("scenarios/search.toml"))
+        .unwrap()
+        .replace("ticks = 300", "ticks = 40")
+        .replace("probe_interval = 50", "probe_interval = 20");
+    let p = dir.join("tiny.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn tiny_config(dir: &Path, gens: u64) -> SearchConfig {
+    let mut c = SearchConfig {
+        grammar: Some(root().join("grammars/amm.grammar")),
+        scenario: tiny_scenario(dir),
+        seed: 11,
+        pop: 4,
+        gens,
+        seeds: 1,
+        compare: Some(vec![
+            root().join("designs/ocean-v4.toml"),
+            root().join("designs/ocean-v4.1.toml"),
+        ]),
+        ..SearchConfig::default()
+    };
+    c.engine.mode = EngineMode::Alps;
+    c.engine.layers = 2;
+    c.engine.age_gap = 2;
+    c.engine.max_seeds = 2;
+    c.engine.held_out_seeds = 2;
+    c
+}
+
+fn new_run(config: &SearchConfig, out: &Path) -> Evolver {
+    Evolver::create(
+        config.clone(),
+        &NewRun {
+            grammar: config.grammar.clone().unwrap(),
+            out: out.to_path_buf(),
+            threads: rayon::current_num_threads(),
+        },
+    )
+    .unwrap()
+}
+
+fn run_to_end(ev: &mut Evolver) -> ArchiveFile {
+    let status = ev.run(&AtomicBool::new(false), |_| {}).unwrap();
+    assert_eq!(status, RunStatus::Finished);
+    ev.finish().unwrap().0
+}
+
+fn dominates(a: &[f64], b: &[f64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y)
+}
+
+#[test]
+fn archive_is_feasible_non_dominated_and_reproducible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tiny_config(tmp.path(), 2);
+    let out = tmp.path().join("run");
+    let mut ev = new_run(&config, &out);
+    let archive = run_to_end(&mut ev);
+    assert!(!archive.members.is_empty());
+    let names = archive.objectives.clone();
+    assert_eq!(names, ["slippage", "volatility", "rug_risk", "complexity"]);
+
+    // The files of the run directory agree with the returned archive.
+    let on_disk: ArchiveFile =
+        serde_json::from_slice(&std::fs::read(out.join("archive.json")).unwrap()).unwrap();
+    assert_eq!(on_disk, archive);
+    let gens = ev.rundir().read_generations().unwrap();
+    assert_eq!(gens.len(), 3);
+    assert_eq!(
+        gens.iter().map(|g| g.generation).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    assert_eq!(gens[2].total_evaluations, ev.engine().evaluations());
+    assert!(gens.iter().all(|g| g.compiles <= g.evaluations));
+    let run_toml = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    assert!(run_toml.contains("command = \"evolve\""));
+    assert!(
+        run_toml.contains("ticks = 40"),
+        "the scenario text is stored"
+    );
+    assert!(out.join("comparison.json").is_file());
+
+    // A fresh pipeline (empty caches) re-scores every member to the same values.
+    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
+    let scenario = Scenario::load(&config.scenario).unwrap();
+    let fresh = Pipeline::new(lib, scenario).unwrap();
+    for m in &archive.members {
+        assert!(m.feasible, "{} is infeasible", m.id);
+        assert_eq!(m.violation, 0.0);
+        assert!(!m.seeds.is_empty() && m.seeds.len() <= 2);
+        assert!(
+            out.join(&m.sources).join("Candidate.sol").is_file(),
+            "{}",
+            m.sources
+        );
+        assert!(m.design.contains("grammar = "));
+        let again = fresh.evaluate(&Genotype(m.genotype.clone()), &m.seeds);
+        assert_eq!(again.full_hash, m.full_hash);
+        assert_eq!(
+            again.score.objectives, m.objectives,
+            "{} not reproducible",
+            m.id
+        );
+        assert_eq!(again.score.per_seed, m.per_seed);
+        let held = m.held_out.as_ref().expect("held-out score");
+        assert_eq!(held.seeds.len(), 2);
+        assert!(
+            held.seeds.iter().all(|s| !m.seeds.contains(s)),
+            "held-out seeds are new"
+        );
+        let again = fresh.evaluate(&Genotype(m.genotype.clone()), &held.seeds);
+        assert_eq!(&again.score, held);
+    }
+    for a in &archive.members {
+        for b in &archive.members {
+            let va = a.objectives.vector(archive.aggregation, &names);
+            let vb = b.objectives.vector(archive.aggregation, &names);
+            assert!(!dominates(&va, &vb), "{} dominates {}", a.id, b.id);
+        }
+    }
+}
+
+#[test]
+fn one_and_two_threads_give_identical_archives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tiny_config(tmp.path(), 2);
+    let mut files = Vec::new();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let out = tmp.path().join(format!("t{threads}"));
+        pool.install(|| {
+            let mut ev = new_run(&config, &out);
+            run_to_end(&mut ev);
+        });
+        files.push((
+            std::fs::read(out.join("archive.json")).unwrap(),
+            std::fs::read(out.join("comparison.json")).unwrap(),
+        ));
+    }
+    assert!(
+        files[0].0 == files[1].0,
+        "archive.json differs between 1 and 2 threads"
+    );
+    assert!(files[0].1 == files[1].1, "comparison.json differs");
+}
+
+fn without_seconds(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("generations.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("seconds");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tiny_config(tmp.path(), 4);
+
+    let full = tmp.path().join("full");
+    let mut ev = new_run(&config, &full);
+    run_to_end(&mut ev);
+    drop(ev);
+
+    // Run 2 generations (gens 0 and 1) and stop.
+    let part = tmp.path().join("part");
+    let stop = AtomicBool::new(false);
+    let mut ev = new_run(&config, &part);
+    let status = ev
+        .run(&stop, |p| {
+            if p.record.generation == 1 {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+    assert_eq!(status, RunStatus::Stopped);
+    assert_eq!(ev.records().len(), 2);
+    drop(ev);
+    // Simulate a kill after generations.jsonl was written but before the checkpoint: a line
+    // the checkpoint does not know must disappear on resume.
+    let mut log = std::fs::read_to_string(part.join("generations.jsonl")).unwrap();
+    let last = log.lines().last().unwrap().to_string();
+    log.push_str(&last);
+    log.push('\n');
+    std::fs::write(part.join("generations.jsonl"), log).unwrap();
+
+    let mut ev = Evolver::resume(&part, None, 2).unwrap();
+    assert_eq!(ev.records().len(), 2);
+    run_to_end(&mut ev);
+    assert_eq!(ev.records().len(), 5);
+
+    assert!(
+        std::fs::read(full.join("archive.json")).unwrap()
+            == std::fs::read(part.join("archive.json")).unwrap(),
+        "archive.json differs after resume"
+    );
+    assert_eq!(without_seconds(&full), without_seconds(&part));
+
+    // Resuming a finished run with more generations continues it.
+    let mut ev = Evolver::resume(&part, Some(5), 2).unwrap();
+    run_to_end(&mut ev);
+    assert_eq!(ev.records().len(), 6);
+    assert!(
+        std::fs::read_to_string(part.join("run.toml"))
+            .unwrap()
+            .contains("generations = 5")
+    );
+}
+
+#[test]
+fn failing_candidates_are_infeasible_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
+    let scenario = Scenario::load(&tiny_scenario(tmp.path())).unwrap();
+    let pipeline = Pipeline::new(Arc::clone(&lib), scenario).unwrap();
+    // A genotype of the wrong length cannot be decoded.
+    let bad = pipeline.evaluate(&Genotype(vec![0.5; 3]), &[1]);
+    assert!(!bad.score.feasible);
+    assert!(bad.score.violation >= 1.0);
+    assert!(
+        bad.score.failure.as_deref().unwrap().contains("genes"),
+        "{:?}",
+        bad.score.failure
+    );
+    // A known-good design is feasible, and the cache answers the same evaluation again.
+    let (_, g) =
+        tsynth_search::evolve::load_designs(&lib, &[root().join("designs/ocean-v4.1.toml")])
+            .unwrap()
+            .remove(0);
+    let a = pipeline.evaluate(&g, &[1, 2]);
+    assert!(a.score.feasible, "{:?}", a.score.failure);
+    let before = pipeline.times();
+    let b = pipeline.evaluate(&g, &[1, 2]);
+    assert_eq!(a, b);
+    assert_eq!(pipeline.times().cache_hits, before.cache_hits + 1);
+    // A design of another grammar is refused with its name.
+    let other = tmp.path().join("other.grammar");
+    std::fs::write(&other, "").unwrap();
+    let d = tmp.path().join("d.toml");
+    std::fs::write(&d, format!("grammar = \"{}\"\n", other.display())).unwrap();
+    let e = tsynth_search::evolve::load_designs(&lib, &[d]);
+    assert!(e.is_err());
+}
