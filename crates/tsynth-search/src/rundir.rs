@@ -296,7 +296,8 @@ impl RunDir {
         })
     }
 
-    /// Opens an existing run directory (it must hold a `run.toml`).
+    /// Opens an existing run directory (it must hold a `run.toml`); stale temporary files of
+    /// an interrupted write are removed.
     pub fn open(root: &Path) -> Result<Self> {
         let toml = root.join(RUN_TOML);
         if !toml.is_file() {
@@ -304,6 +305,14 @@ impl RunDir {
                 path: root.to_path_buf(),
                 message: format!("no {RUN_TOML} in it (not a run directory)"),
             });
+        }
+        // A process killed while writing leaves its temporary file: remove those.
+        if let Ok(entries) = std::fs::read_dir(root) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
         }
         Ok(Self {
             root: root.to_path_buf(),
