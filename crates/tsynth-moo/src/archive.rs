@@ -19,6 +19,10 @@ use crate::individual::Individual;
 pub struct Archive<G, E> {
     members: Vec<Individual<G, E>>,
     cap: Option<usize>,
+    /// The members' objectives, row-major, for cache-friendly scans (rebuilt after
+    /// deserialisation).
+    #[serde(skip)]
+    flat: Vec<f64>,
 }
 
 impl<G: Clone, E: Clone> Archive<G, E> {
@@ -27,6 +31,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         Self {
             members: Vec::new(),
             cap,
+            flat: Vec::new(),
         }
     }
 
@@ -78,17 +83,21 @@ impl<G: Clone, E: Clone> Archive<G, E> {
     }
 
     /// Offer one individual (the cap is not applied; see [`Archive::extend`]). Returns
-    /// whether it was added.
+    /// whether it was added; an individual whose number of objectives differs from the
+    /// members' is never added.
     pub fn offer(&mut self, ind: &Individual<G, E>) -> bool {
+        self.sync_flat();
         let Some(first) = self.members.first() else {
-            self.members.push(ind.clone());
+            self.restart_with(ind);
             return true;
         };
+        if first.objectives.len() != ind.objectives.len() {
+            return false;
+        }
         let archive_feasible = first.is_feasible();
         if ind.is_feasible() {
             if !archive_feasible {
-                self.members.clear();
-                self.members.push(ind.clone());
+                self.restart_with(ind);
                 return true;
             }
         } else {
@@ -96,8 +105,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
                 return false;
             }
             if ind.violation < first.violation {
-                self.members.clear();
-                self.members.push(ind.clone());
+                self.restart_with(ind);
                 return true;
             }
         }
@@ -108,25 +116,57 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         }
     }
 
+    /// Rebuild the flat objective buffer if it is out of step (after deserialisation).
+    fn sync_flat(&mut self) {
+        let total = self
+            .members
+            .first()
+            .map_or(0, |m| m.objectives.len() * self.members.len());
+        if self.flat.len() != total {
+            self.flat.clear();
+            for m in &self.members {
+                self.flat.extend_from_slice(&m.objectives);
+            }
+        }
+    }
+
+    fn restart_with(&mut self, ind: &Individual<G, E>) {
+        self.members.clear();
+        self.flat.clear();
+        self.members.push(ind.clone());
+        self.flat.extend_from_slice(&ind.objectives);
+    }
+
     fn offer_general(&mut self, ind: &Individual<G, E>) -> bool {
         let f = &ind.objectives;
+        let m = f.len();
         // One pass. If a member weakly dominates the candidate, no member can be
         // dominated by the candidate (members are mutually non-dominated), so nothing
         // has to be undone when the candidate is rejected.
         let mut dominated_any = false;
-        for m in &self.members {
-            match pareto(f, &m.objectives) {
+        for row in self.flat.chunks_exact(m) {
+            match pareto(f, row) {
                 Dominance::First => dominated_any = true,
                 Dominance::Second => return false,
-                Dominance::Neither if m.objectives == *f => return false,
+                Dominance::Neither if row == f.as_slice() => return false,
                 Dominance::Neither => {}
             }
         }
         if dominated_any {
-            self.members
-                .retain(|m| pareto(f, &m.objectives) != Dominance::First);
+            let mut write = 0;
+            for read in 0..self.members.len() {
+                let row = &self.flat[read * m..(read + 1) * m];
+                if pareto(f, row) != Dominance::First {
+                    self.flat.copy_within(read * m..(read + 1) * m, write * m);
+                    self.members.swap(read, write);
+                    write += 1;
+                }
+            }
+            self.members.truncate(write);
+            self.flat.truncate(write * m);
         }
         self.members.push(ind.clone());
+        self.flat.extend_from_slice(f);
         true
     }
 
@@ -144,6 +184,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         }
         self.members
             .splice(start..end, std::iter::once(ind.clone()));
+        self.flat.splice(2 * start..2 * end, [x, y]);
         true
     }
 
@@ -170,6 +211,10 @@ impl<G: Clone, E: Clone> Archive<G, E> {
                 .min_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(b.cmp(&a)))
                 .unwrap_or(0);
             self.members.remove(worst);
+        }
+        self.flat.clear();
+        for ind in &self.members {
+            self.flat.extend_from_slice(&ind.objectives);
         }
     }
 }

@@ -82,6 +82,27 @@ fn infeasible_members_give_way() {
 }
 
 #[test]
+fn survives_a_serde_round_trip_and_keeps_working() {
+    let pts: Vec<Vec<f64>> = (0..30)
+        .map(|i| {
+            let a = i as f64 / 29.0;
+            vec![a, 1.0 - a, 0.5 + 0.25 * (a * 7.0).sin()]
+        })
+        .collect();
+    let a = archive_of(&pts);
+    let json = serde_json::to_string(&a).unwrap();
+    let mut b: Archive<u64, ()> = serde_json::from_str(&json).unwrap();
+    assert_eq!(b.objectives(), a.objectives());
+    // A point dominating everything must replace every member after the round trip.
+    assert!(b.offer(&ind(99, vec![-1.0, -1.0, -1.0], 0.0)));
+    assert_eq!(b.len(), 1);
+    assert!(
+        !b.offer(&ind(100, vec![0.0, 0.0], 0.0)),
+        "wrong dimension is refused"
+    );
+}
+
+#[test]
 fn cap_prunes_most_crowded_and_keeps_extremes() {
     let pts: Vec<Vec<f64>> = (0..200)
         .map(|i| {
