@@ -5,7 +5,7 @@
 //! * [`Engine`]: step-wise NSGA-II, optionally inside ALPS age layers ([`AlpsConfig`],
 //!   MOJITO's defaults), constrained domination, Pareto [`Archive`], serde-serialisable
 //!   state for exact resume, rayon batch evaluation independent of the thread count.
-//! * Indicators: exact [`hypervolume`] (2-D/3-D O(n log n), WFG for ≥ 4-D),
+//! * Indicators: exact [`hypervolume()`] (2-D/3-D O(n log n), WFG for ≥ 4-D),
 //!   [`hypervolume_contributions`], [`igd`], [`igd_plus`].
 //! * Operators: [`Sbx`], [`PolynomialMutation`] (pymoo defaults), [`GaussianMutation`].
 //! * Test problems: ZDT1–4, ZDT6, DTLZ1–2 with analytic fronts ([`problems`]).

@@ -1,6 +1,6 @@
 //! Real-valued variation operators, reusable by any problem whose genotype is (or
 //! contains) a vector of bounded reals: SBX and polynomial mutation with pymoo's
-//! defaults, and MOJITO's Gaussian mutation on [0,1]-scaled variables.
+//! defaults, and MOJITO's Gaussian mutation on \[0, 1\]-scaled variables.
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -145,12 +145,12 @@ impl PolynomialMutation {
     }
 }
 
-/// MOJITO's Gaussian mutation of variables scaled to [0,1]: with probability
+/// MOJITO's Gaussian mutation of variables scaled to \[0, 1\]: with probability
 /// `one_variable_probability` a single random variable is perturbed, otherwise every
-/// variable is; each perturbation adds N(0, σ²) and clamps to [0,1].
+/// variable is; each perturbation adds N(0, σ²) and clamps to \[0, 1\].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GaussianMutation {
-    /// Standard deviation σ on the [0,1] scale. Default 0.05.
+    /// Standard deviation σ on the \[0, 1\] scale. Default 0.05.
     pub sigma: f64,
     /// Probability of mutating one variable rather than all of them. Default 0.5.
     pub one_variable_probability: f64,
@@ -166,7 +166,7 @@ impl Default for GaussianMutation {
 }
 
 impl GaussianMutation {
-    /// Mutate the [0,1]-scaled variables `x` in place.
+    /// Mutate the \[0, 1\]-scaled variables `x` in place.
     pub fn apply(&self, x: &mut [f64], rng: &mut MooRng) {
         if x.is_empty() {
             return;
