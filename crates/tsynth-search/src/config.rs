@@ -9,7 +9,7 @@
 //! scenario = "scenarios/search.toml"
 //! seed = 1
 //! pop = 10            # per age layer
-//! gens = 16           # generations after the initial population
+//! gens = 50           # generations after the initial population
 //! seeds = 2           # simulation seeds per evaluation (youngest layer)
 //! threads = 2         # informational; results never depend on it
 //! out = "runs/my-run"
@@ -121,7 +121,7 @@ impl Default for SearchConfig {
             scenario: PathBuf::from("scenarios/search.toml"),
             seed: 1,
             pop: 10,
-            gens: 16,
+            gens: 50,
             seeds: 2,
             threads: 0,
             out: None,

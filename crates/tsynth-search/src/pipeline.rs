@@ -150,10 +150,20 @@ impl Pipeline {
         let started = Instant::now();
         let request = tsynth_solc::CompileRequest::new(emitted.sources.clone())
             .with_settings(self.settings.clone());
-        if let Ok(out) = self.compiler.compile(&request)
-            && !out.origin.is_cached()
-        {
-            self.solc_runs.fetch_add(1, Ordering::Relaxed);
+        // Infrastructure failures (a worker that died, e.g. from a Ctrl-C sent to the whole
+        // process group, or a timeout) are retried so they do not decide a candidate's fate;
+        // a real compile error (solc diagnostics) is final.
+        for attempt in 0..3 {
+            match self.compiler.compile(&request) {
+                Ok(out) => {
+                    if !out.origin.is_cached() {
+                        self.solc_runs.fetch_add(1, Ordering::Relaxed);
+                    }
+                    break;
+                }
+                Err(e) if e.compile_failure().is_none() && attempt < 2 => continue,
+                Err(_) => break,
+            }
         }
         self.compile_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
