@@ -199,6 +199,16 @@ fn scalar_run_writes_a_run_directory_with_constrained_members() {
     assert_eq!(labels[0], "start");
     assert!(labels[1].starts_with("best"));
     assert_eq!(*labels.last().unwrap(), "ocean-v4");
+    // the constraints apply to every column: V4 is drained on this scenario
+    let v4 = cmp["designs"].as_array().unwrap().last().unwrap();
+    assert!(
+        v4["held_out"]["objectives"]["mean"]["rug_risk"]
+            .as_f64()
+            .unwrap()
+            > 0.01
+    );
+    assert_eq!(v4["held_out"]["feasible"], false);
+    assert_eq!(cmp["constraints"][0], "rug_risk<=0.01");
     assert_eq!(cmp["held_out_seeds"][0], 1_000_001);
 
     // the best design file runs with `tsynth sim`

@@ -131,6 +131,7 @@ struct Compared {
 struct Comparison {
     held_out_seeds: Vec<u64>,
     aggregation: &'static str,
+    constraints: Vec<String>,
     designs: Vec<Compared>,
 }
 
@@ -440,7 +441,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if let Some((bdesign, blib, bgen)) = &baseline {
         let e = tune::design::evaluate_genotype(blib, &sim, bgen, &held_seeds)?;
-        let violation = e.evaluation.aggregate.violation;
+        let violation = e.evaluation.aggregate.violation
+            + constraints
+                .iter()
+                .map(|c| c.violation(&e.objectives(aggregation)))
+                .sum::<f64>();
         compared.push(Compared {
             label: stem(&bdesign.path),
             design: Some(bdesign.path.display().to_string()),
@@ -451,6 +456,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let comparison = Comparison {
         held_out_seeds: held_seeds.clone(),
         aggregation: aggregation.name(),
+        constraints: constraints.iter().map(|c| c.to_string()).collect(),
         designs: compared,
     };
     let mut json = serde_json::to_vec_pretty(&comparison)?;
@@ -569,6 +575,9 @@ fn print_report(
         comparison.held_out_seeds.first().copied().unwrap_or(0),
         comparison.aggregation
     )?;
+    if !comparison.constraints.is_empty() {
+        writeln!(o, "  constraints: {}", comparison.constraints.join(", "))?;
+    }
     write!(o, "  {:<12}", "objective")?;
     for d in &comparison.designs {
         write!(o, " {:>14}", d.label)?;
@@ -588,6 +597,7 @@ fn print_report(
         writeln!(o)?;
     }
     write!(o, "  {:<12}", "feasible")?;
+    // feasibility includes the --constraint limits, for every column alike
     for d in &comparison.designs {
         write!(o, " {:>14}", if d.held_out.feasible { "yes" } else { "NO" })?;
     }
