@@ -1,6 +1,13 @@
 //! The grammar synthesis problem as a [`tsynth_moo::Problem`]: MOJITO's operators on the flat
 //! genotype, evaluation through the [`Pipeline`] on common random seeds (more seeds for
 //! older ALPS layers, MOJITO-R).
+//!
+//! Seeds: the simulation seeds of an evaluation are a pure function of the run seed and the
+//! individual's age layer (the first `k` of [`crate::pipeline::search_seeds`]), never of
+//! thread order. They are common random numbers — every candidate of a layer meets the same
+//! market — which makes comparisons between candidates fair and lets the pipeline cache
+//! results by (full hash, seeds). The engine's per-individual `EvalContext::seed` is not
+//! needed because the evaluation has no other randomness.
 
 use std::sync::Mutex;
 

@@ -269,3 +269,34 @@ fn failing_candidates_are_infeasible_with_a_reason() {
     let e = tsynth_search::evolve::load_designs(&lib, &[d]);
     assert!(e.is_err());
 }
+
+#[test]
+fn init_designs_seed_the_initial_population() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = tiny_config(tmp.path(), 0);
+    config.pop = 2;
+    config.engine.held_out_seeds = 0;
+    config.init_designs = vec![
+        root().join("designs/ocean-v3.toml"),
+        root().join("designs/ocean-v4.1.toml"),
+    ];
+    let mut ev = new_run(&config, &tmp.path().join("run"));
+    let (archive, comparison) = {
+        ev.run(&AtomicBool::new(false), |_| {}).unwrap();
+        ev.finish().unwrap()
+    };
+    assert!(comparison.is_none(), "no held-out seeds, no comparison");
+    let lib = Library::load(&root().join("grammars/amm.grammar")).unwrap();
+    let known: Vec<Genotype> = tsynth_search::evolve::load_designs(&lib, &config.init_designs)
+        .unwrap()
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect();
+    let population: Vec<&Genotype> = ev.engine().population().map(|(_, i)| &i.genotype).collect();
+    assert_eq!(population.len(), 2);
+    for g in &known {
+        assert!(population.contains(&g), "an injected design is missing");
+    }
+    assert!(archive.members.iter().all(|m| m.held_out.is_none()));
+    assert_eq!(ev.records().len(), 1);
+}
