@@ -1,0 +1,121 @@
+//! The real pipeline (genes → emit → compile → simulate over seeds) under the tuning loop:
+//! a fee-only problem on a short scenario, whose optimum is found by a grid scan first.
+
+use std::path::PathBuf;
+
+use tsynth_grammar::Design;
+use tsynth_search::tune::{
+    Aggregation, Constraint, DesignFunction, DesignSpace, Mode, TuneFunction, TuneSettings,
+    Weights, tune,
+};
+use tsynth_sim::{Scenario, Simulator};
+use tsynth_solc::{Compiler, Settings};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn short_scenario() -> Scenario {
+    let path = root().join("scenarios/exploit.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("ticks = 200", "ticks = 40");
+    Scenario::parse(&text, &path).unwrap()
+}
+
+#[test]
+fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
+    let (_, lib, g) = Design::load(&root().join("designs/ocean-v4.1.toml")).unwrap();
+    let space = DesignSpace::new(lib, g).unwrap();
+    let params = space.select(&["SoftCapFee.baseFee".into()]).unwrap();
+    let sim = Simulator::new(
+        short_scenario(),
+        Compiler::shared().unwrap(),
+        &space.library.blocks_dir,
+        Settings::default(),
+    )
+    .unwrap();
+    let f = DesignFunction::new(&space, params.clone(), &sim, vec![1, 2], Aggregation::Mean);
+    let names = f.objective_names();
+    let j = names.iter().position(|n| n == "slippage").unwrap();
+
+    // grid scan of the one gene: the optimum to find
+    let grid: Vec<f64> = (0..=10).map(|k| k as f64 / 10.0).collect();
+    let scan: Vec<f64> = grid
+        .iter()
+        .map(|&x| f.evaluate(&[x]).unwrap().objectives[j])
+        .collect();
+    let (k_best, &s_best) = scan
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap();
+    eprintln!("slippage over the baseFee gene grid: {scan:?}");
+    let spread = scan.iter().cloned().fold(f64::MIN, f64::max) - s_best;
+    assert!(
+        spread > 0.0,
+        "the fee must matter for the test to mean anything: {scan:?}"
+    );
+
+    let mut w = Weights::parse(None, Some("slippage"), &names).unwrap();
+    let settings = TuneSettings {
+        mode: Mode::Scalar,
+        budget: 40,
+        initial_step: 0.25,
+        min_step: 0.01,
+        ..TuneSettings::default()
+    };
+    let start = space.start_genes(&params);
+    let out = tune(&f, &start, &[], &mut w, &settings, |_, _| {}).unwrap();
+    let best = &out.points[out.best];
+    assert!(
+        best.objectives[j] <= s_best + 1e-3 * spread,
+        "tuned slippage {} at gene {} vs grid optimum {s_best} at gene {}",
+        best.objectives[j],
+        best.genes[0],
+        grid[k_best]
+    );
+    assert!(
+        best.objectives[j] < out.points[0].objectives[j],
+        "improved on the start"
+    );
+    // the structure never changes
+    assert!(
+        out.points
+            .iter()
+            .all(|p| p.extra.structure_hash == out.points[0].extra.structure_hash)
+    );
+
+    // a constraint that excludes the unconstrained optimum: every reported point obeys it
+    let limit = (s_best + scan[0].max(scan[10])) / 2.0;
+    let c = Constraint::parse(&format!("slippage>={limit}"), &names).unwrap();
+    let mut w = Weights::parse(None, Some("slippage"), &names).unwrap();
+    let out = tune(
+        &f,
+        &start,
+        std::slice::from_ref(&c),
+        &mut w,
+        &settings,
+        |_, _| {},
+    )
+    .unwrap();
+    let best = &out.points[out.best];
+    assert!(best.is_feasible(), "{best:?}");
+    assert!(best.objectives[j] >= limit);
+    // the constrained optimum sits on the boundary (slippage falls with the fee)
+    assert!(
+        best.objectives[j] - limit < 0.1 * spread,
+        "constrained best {} vs limit {limit}",
+        best.objectives[j]
+    );
+    for &i in &out.front {
+        let p = &out.points[i];
+        if p.is_feasible() {
+            assert!(p.objectives[j] >= limit, "{:?}", p.objectives);
+        }
+    }
+    assert!(
+        out.points.iter().any(|p| p.is_feasible()),
+        "the limit is reachable"
+    );
+}
