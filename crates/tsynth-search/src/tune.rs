@@ -82,21 +82,8 @@ pub enum TuneError {
     #[error("evaluation failed: {0}")]
     Evaluation(String),
     /// Writing the run directory failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// File or folder.
-        path: std::path::PathBuf,
-        /// Cause.
-        source: std::io::Error,
-    },
-    /// Serialising output failed.
-    #[error("serialising {what}: {reason}")]
-    Serialize {
-        /// What was serialised.
-        what: String,
-        /// Cause.
-        reason: String,
-    },
+    #[error(transparent)]
+    Run(#[from] crate::error::SearchError),
 }
 
 /// The score of one point as returned by a [`TuneFunction`].

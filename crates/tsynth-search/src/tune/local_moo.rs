@@ -20,12 +20,12 @@ use super::{
     iteration_stats,
 };
 
-/// The population size used for a budget and dimension when none is given.
+/// The population size used for a budget and dimension when none is given: an eighth of
+/// the budget (so about eight generations), at least 4 and at least the dimension, at
+/// most 24, and always leaving room for the start point within the budget.
 pub fn default_population(budget: usize, dimension: usize) -> usize {
-    (budget / 8)
-        .clamp(4, 24)
-        .max(dimension.min(24))
-        .min(budget.saturating_sub(1).max(2))
+    let p = (budget / 8).clamp(4, 24).max(dimension.min(24));
+    p.min(budget.saturating_sub(1)).max(2)
 }
 
 /// The NSGA-II problem: genes of the tuned parameters only.

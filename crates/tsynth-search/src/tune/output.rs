@@ -133,9 +133,7 @@ pub fn archive_member(
     }
     let grammar = std::fs::canonicalize(&lib.file).unwrap_or_else(|_| lib.file.clone());
     let design = lib.design_text(&g, &grammar.display().to_string(), description)?;
-    let sources = run
-        .write_sources(&emitted.structure_hash, &emitted.sources)
-        .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+    let sources = run.write_sources(&emitted.structure_hash, &emitted.sources)?;
     let s = score(&point.extra, point.violation);
     Ok(ArchiveMember {
         id: format!("m{:04}", point.index),
