@@ -45,12 +45,15 @@
     host.textContent = "";
     var k = OBJ.length, cell = 150, gap = 8, pad = 22;
     var size = k * cell + (k - 1) * gap + pad;
-    var svg = el("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, role: "img" }, host);
-    var ranges = OBJ.map(function (o) {
+    var svg = el("svg", { viewBox: "0 0 " + size + " " + size, width: "100%", role: "img" }, host);
+    var spans = OBJ.map(function (o) {
       var vs = [];
       DATA.members.concat(DATA.known).forEach(function (d) { var v = val(d, o); if (v !== null) vs.push(v); });
       if (!vs.length) return [0, 1];
-      var lo = Math.min.apply(null, vs), hi = Math.max.apply(null, vs);
+      return [Math.min.apply(null, vs), Math.max.apply(null, vs)];
+    });
+    var ranges = spans.map(function (s) {
+      var lo = s[0], hi = s[1];
       var p = hi - lo > 1e-12 ? (hi - lo) * 0.08 : Math.max(Math.abs(lo), 1) * 0.1;
       return [lo - p, hi + p];
     });
@@ -63,7 +66,7 @@
           var t = el("text", { x: cell / 2, y: cell / 2 - 4, "text-anchor": "middle", "class": "diag-label" }, g);
           t.textContent = OBJ[r];
           var t2 = el("text", { x: cell / 2, y: cell / 2 + 14, "text-anchor": "middle", "class": "diag-range" }, g);
-          t2.textContent = fmt(ranges[r][0]) + " … " + fmt(ranges[r][1]);
+          t2.textContent = fmt(spans[r][0]) + " … " + fmt(spans[r][1]);
           continue;
         }
         el("rect", { x: 0, y: 0, width: cell, height: cell, rx: 6, "class": "panel-bg" }, g);
@@ -98,7 +101,8 @@
       var kg = el("g", { "class": "known-g", "data-id": id }, g);
       el("circle", { cx: X, cy: Y, r: 7, "class": "known-hit", "data-id": id }, kg);
       el("path", { d: "M" + (X - s) + " " + (Y - s) + "L" + (X + s) + " " + (Y + s) + "M" + (X + s) + " " + (Y - s) + "L" + (X - s) + " " + (Y + s), "class": "known", "data-id": id }, kg);
-      var t = el("text", { x: X + 6, y: Y - 6, "class": "known-label" }, kg);
+      var left = X > cell * 0.6;
+      var t = el("text", { x: left ? X - 6 : X + 6, y: Y - 6, "text-anchor": left ? "end" : "start", "class": "known-label" }, kg);
       t.textContent = d.name;
       hook(kg, id);
     });
