@@ -627,6 +627,12 @@ impl Evolver {
             members,
         };
         self.rundir.write_archive(&archive)?;
+        let keep: BTreeSet<String> = archive
+            .members
+            .iter()
+            .map(|m| m.structure_hash.clone())
+            .collect();
+        self.rundir.prune_sources(&keep)?;
         Ok(archive)
     }
 }

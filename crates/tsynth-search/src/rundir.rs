@@ -417,6 +417,24 @@ impl RunDir {
         Ok(rel)
     }
 
+    /// Removes the `sources/<hash>/` folders whose hash is not in `keep` (structures that
+    /// left the archive), so `sources/` holds exactly the current members' source sets.
+    pub fn prune_sources(&self, keep: &std::collections::BTreeSet<String>) -> Result<()> {
+        let dir = self.root.join(SOURCES_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(SearchError::io(&dir, e)),
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() && !keep.contains(&name) {
+                std::fs::remove_dir_all(e.path()).map_err(|err| SearchError::io(e.path(), err))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Writes the checkpoint (serde JSON, atomically).
     pub fn write_checkpoint<T: Serialize>(&self, state: &T) -> Result<()> {
         self.write_json_file(CHECKPOINT, state)

@@ -101,6 +101,19 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
     );
     assert!(out.join("comparison.json").is_file());
 
+    let mut hashes: Vec<String> = archive
+        .members
+        .iter()
+        .map(|m| m.structure_hash.clone())
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    assert_eq!(
+        source_dirs(&out),
+        hashes,
+        "sources/ holds exactly the members' structures"
+    );
+
     // A fresh pipeline (empty caches) re-scores every member to the same values.
     let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
     let scenario = Scenario::load(&config.scenario).unwrap();
@@ -180,6 +193,16 @@ fn without_seconds(dir: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The `sources/` folders of a run, sorted.
+fn source_dirs(run: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(run.join("sources"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
     let tmp = tempfile::tempdir().unwrap();
@@ -223,6 +246,7 @@ fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
         "archive.json differs after resume"
     );
     assert_eq!(without_seconds(&full), without_seconds(&part));
+    assert_eq!(source_dirs(&full), source_dirs(&part));
 
     // Resuming a finished run with more generations continues it.
     let mut ev = Evolver::resume(&part, Some(5), 2).unwrap();
