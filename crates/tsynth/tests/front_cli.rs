@@ -104,30 +104,44 @@ fn show_prints_the_design_and_its_command_reproduces_the_objectives() {
     assert!(out.contains("Candidate.sol"), "{out}");
     let design = f.run.join("designs").join(format!("{}.toml", m.id));
     assert!(design.is_file());
-    // The printed command re-simulates the member: same objectives as the archive.
-    let cmd = out
+    // The printed commands re-simulate the member: the archive's values on every seed.
+    let cmds: Vec<&str> = out
         .lines()
         .map(str::trim)
-        .find(|l| l.starts_with("tsynth sim "))
-        .expect("command line");
-    assert!(
-        cmd.contains(&format!("--design {}", design.display())),
-        "{cmd}"
-    );
-    let sim_out = tempfile::tempdir().unwrap();
-    let mut args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
-    let out_dir = sim_out.path().to_str().unwrap();
-    args.extend(["--out", out_dir, "--no-plots"]);
-    ok(&args);
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(sim_out.path().join("summary.json")).unwrap(),
-    )
-    .unwrap();
-    for o in &a.objectives {
-        let got = summary["aggregate"]["mean"][o.as_str()].as_f64().unwrap();
-        assert_eq!(got, m.objectives.mean[o], "{o} differs on re-simulation");
+        .filter(|l| l.starts_with("tsynth sim "))
+        .collect();
+    assert!(!cmds.is_empty(), "{out}");
+    let mut outcomes = Vec::new();
+    for cmd in &cmds {
+        assert!(
+            cmd.contains(&format!("--design {}", design.display())),
+            "{cmd}"
+        );
+        let sim_out = tempfile::tempdir().unwrap();
+        let mut args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+        let out_dir = sim_out.path().to_str().unwrap();
+        args.extend(["--out", out_dir, "--no-plots"]);
+        ok(&args);
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(sim_out.path().join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(summary["full_hash"].as_str(), Some(m.full_hash.as_str()));
+        outcomes.extend(summary["per_seed"].as_array().unwrap().clone());
     }
-    assert_eq!(summary["full_hash"].as_str(), Some(m.full_hash.as_str()));
+    assert_eq!(outcomes.len(), m.per_seed.len());
+    for (got, want) in outcomes.iter().zip(&m.per_seed) {
+        assert_eq!(got["seed"].as_u64(), Some(want.seed));
+        for o in &a.objectives {
+            let g = got["objectives"][o.as_str()].as_f64().unwrap();
+            assert_eq!(
+                g,
+                want.objectives.get(o).unwrap(),
+                "{o} differs on seed {}",
+                want.seed
+            );
+        }
+    }
 }
 
 #[test]
@@ -205,7 +219,7 @@ fn plot_marks_known_designs_and_caches_their_scores() {
     assert!(
         out.contains(&format!(
             "{} front member(s), 3 known design(s)",
-            a.members.len()
+            a.members.iter().filter(|m| m.feasible).count()
         )),
         "{out}"
     );
@@ -224,7 +238,13 @@ fn plot_marks_known_designs_and_caches_their_scores() {
     let ds = cache["designs"].as_array().unwrap();
     assert_eq!(ds.len(), 3);
     for d in ds {
-        assert_eq!(d["seeds"], serde_json::json!([1, 2]));
+        let seeds = &a
+            .members
+            .iter()
+            .find(|m| !m.seeds.is_empty())
+            .unwrap()
+            .seeds;
+        assert_eq!(d["seeds"], serde_json::json!(seeds));
         assert!(d["objectives"]["mean"]["complexity"].as_f64().unwrap() > 0.0);
     }
     let before = std::fs::metadata(f.run.join("known-designs.json"))

@@ -42,8 +42,10 @@ fn toml_quote(s: &str) -> String {
 }
 
 /// Writes `RUN/designs/<id>.toml` (and `RUN/designs/scenario.toml` when the run's scenario
-/// path no longer holds the stored text); returns the command that re-simulates the member.
-pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, String)> {
+/// path no longer holds the stored text); returns the design path and the commands that
+/// re-simulate the member: one command when its seeds are consecutive, else one per seed
+/// (`tsynth sim` takes a first seed and a count).
+pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String>)> {
     anyhow::ensure!(
         !m.design.trim().is_empty(),
         "member `{}` in {} has no design text",
@@ -67,21 +69,30 @@ pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, String)> {
         crate::fsutil::write_atomic(&p, run.config.scenario_text.as_bytes())?;
         p
     };
-    let mut cmd = format!(
+    let base = format!(
         "tsynth sim --design {} --scenario {}",
         path.display(),
         scenario.display()
     );
     let seeds = &m.seeds;
-    if let Some(&first) = seeds.first()
-        && seeds
+    let consecutive = seeds
+        .iter()
+        .enumerate()
+        .all(|(i, &s)| seeds.first().and_then(|f| f.checked_add(i as u64)) == Some(s));
+    let cmds = match seeds.first() {
+        None => vec![base],
+        Some(&first) if consecutive => {
+            vec![format!(
+                "{base} --seeds {} --first-seed {first}",
+                seeds.len()
+            )]
+        }
+        Some(_) => seeds
             .iter()
-            .enumerate()
-            .all(|(i, &s)| s == first + i as u64)
-    {
-        cmd += &format!(" --seeds {} --first-seed {first}", seeds.len());
-    }
-    Ok((path, cmd))
+            .map(|s| format!("{base} --seeds 1 --first-seed {s}"))
+            .collect(),
+    };
+    Ok((path, cmds))
 }
 
 fn seed_table(o: &mut impl Write, objectives: &[String], seeds: &[SeedOutcome]) -> Result<()> {
@@ -165,6 +176,13 @@ pub fn run(dir: &Path, id: &str) -> Result<()> {
         writeln!(o, "  (missing)")?;
     }
     writeln!(o, "design:   {}", design_path.display())?;
-    writeln!(o, "\nre-simulate:\n  {cmd}")?;
+    if cmd.len() == 1 {
+        writeln!(o, "\nre-simulate:\n  {}", cmd[0])?;
+    } else {
+        writeln!(o, "\nre-simulate (one command per seed of the run):")?;
+        for c in &cmd {
+            writeln!(o, "  {c}")?;
+        }
+    }
     Ok(())
 }
