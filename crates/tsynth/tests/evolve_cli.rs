@@ -94,7 +94,7 @@ fn bad_config_exits_1_with_file_line_col() {
 #[test]
 fn sigkill_mid_run_then_resume_gives_the_uninterrupted_archive() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = tiny_setup(dir.path(), 4);
+    let cfg = tiny_setup(dir.path(), 10);
     let cfg = cfg.to_str().unwrap();
 
     // The uninterrupted run.
@@ -116,8 +116,8 @@ fn sigkill_mid_run_then_resume_gives_the_uninterrupted_archive() {
     );
     assert!(stdout.contains("ocean-v4"), "{stdout}");
 
-    // The same run, killed with SIGKILL once generation 1 is on disk (i.e. during a later
-    // generation), then resumed.
+    // The same run, killed with SIGKILL once generation 0 is checkpointed (i.e. during a
+    // later generation: nine more remain), then resumed.
     let part = dir.path().join("part");
     let mut child = Command::new(env!("CARGO_BIN_EXE_tsynth"))
         .args([
@@ -138,10 +138,9 @@ fn sigkill_mid_run_then_resume_gives_the_uninterrupted_archive() {
     let started = Instant::now();
     let mut killed_mid_run = false;
     loop {
-        let lines = std::fs::read_to_string(part.join("generations.jsonl"))
-            .map(|s| s.lines().count())
-            .unwrap_or(0);
-        if lines >= 2 {
+        // The checkpoint is written last, once generation 0 is complete.
+        let checkpointed = part.join("checkpoint").is_file();
+        if checkpointed {
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap(); // SIGKILL on Unix
                 killed_mid_run = true;
@@ -151,7 +150,7 @@ fn sigkill_mid_run_then_resume_gives_the_uninterrupted_archive() {
         if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(300) {
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(5));
     }
     let _ = child.wait();
     assert!(
@@ -177,7 +176,7 @@ fn sigkill_mid_run_then_resume_gives_the_uninterrupted_archive() {
         std::fs::read(part.join("comparison.json")).unwrap()
     );
     let gens = std::fs::read_to_string(part.join("generations.jsonl")).unwrap();
-    assert_eq!(gens.lines().count(), 5);
+    assert_eq!(gens.lines().count(), 11);
     // No temporary files left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&part)
         .unwrap()
