@@ -181,6 +181,17 @@
       row(ts, [String(s.seed)].concat(OBJ.map(function (o) { return fmt(s.objectives[o]); })).concat([fmt(s.violation)]));
     });
     if (!(d.per_seed || []).length) row(ts, ["seeds " + (d.seeds || []).join(", ")]);
+    var ho = d.held_out;
+    var th = document.getElementById("detail-heldout"); th.textContent = "";
+    document.getElementById("detail-heldout-h").hidden = !ho;
+    if (ho) {
+      row(th, ["held-out"].concat(OBJ).concat(["violation"]), true);
+      row(th, ["mean"].concat(OBJ.map(function (o) { return fmt(ho.objectives.mean[o]); })).concat([fmt(ho.violation)]));
+      row(th, ["worst"].concat(OBJ.map(function (o) { return fmt(ho.objectives.worst[o]); })).concat([""]));
+      (ho.per_seed || []).forEach(function (s) {
+        row(th, ["seed " + s.seed].concat(OBJ.map(function (o) { return fmt(s.objectives[o]); })).concat([fmt(s.violation)]));
+      });
+    }
 
     var files = (d.sources && DATA.sources[d.sources]) || {};
     document.getElementById("detail-hash").textContent = d.structure_hash ? "structure " + d.structure_hash : "";

@@ -397,6 +397,18 @@ fn clicking_and_hovering_points_show_their_details() {
         cdp.eval("location.hash"),
         format!("#select={}", m.id).as_str()
     );
+    let held = cdp.eval("document.getElementById('detail-heldout').textContent");
+    match &m.held_out {
+        Some(h) => {
+            for s in &h.seeds {
+                assert!(
+                    held.as_str().unwrap().contains(&format!("seed {s}")),
+                    "{held}"
+                );
+            }
+        }
+        None => assert_eq!(held, ""),
+    }
     assert_eq!(
         cdp.eval(&format!(
             "document.querySelectorAll('.pt.sel[data-id=\"{}\"]').length",

@@ -47,6 +47,24 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Integers beyond 2^53 (the run's 64-bit seeds) would be rounded by JavaScript's numbers:
+/// they are written as strings instead, so the page shows them exactly.
+fn exact_for_js(v: &mut serde_json::Value) {
+    const SAFE: u64 = 1 << 53;
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(u) = n.as_u64().filter(|&u| u > SAFE) {
+                *v = serde_json::Value::String(u.to_string());
+            } else if let Some(i) = n.as_i64().filter(|&i| i < -(SAFE as i64)) {
+                *v = serde_json::Value::String(i.to_string());
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(exact_for_js),
+        serde_json::Value::Object(o) => o.values_mut().for_each(exact_for_js),
+        _ => {}
+    }
+}
+
 /// The report page for `run` with the known designs' scores.
 pub(super) fn render(run: &Run, known: &[KnownScore]) -> Result<String> {
     let mut sources = BTreeMap::new();
@@ -79,7 +97,9 @@ pub(super) fn render(run: &Run, known: &[KnownScore]) -> Result<String> {
         generations: &run.generations,
     };
     // `<` never appears raw inside the JSON, so `</script>` cannot end the block early.
-    let json = serde_json::to_string(&data)?.replace('<', "\\u003c");
+    let mut value = serde_json::to_value(&data)?;
+    exact_for_js(&mut value);
+    let json = serde_json::to_string(&value)?.replace('<', "\\u003c");
     let title = html_escape(&format!("tsynth front — {name}"));
     // The data is spliced in whole, so nothing in it is ever taken for a placeholder.
     let (before, after) = TEMPLATE
@@ -110,4 +130,35 @@ pub fn run(dir: &Path, out: &Path, known: &KnownArgs) -> Result<()> {
         html.len() / 1024
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_integers_become_strings_and_small_ones_stay_numbers() {
+        let mut v = serde_json::json!({
+            "seed": 12_161_901_831_778_409_049u64,
+            "small": 42,
+            "neg": -5,
+            "f": 0.5,
+            "list": [9_007_199_254_740_993u64, 1]
+        });
+        exact_for_js(&mut v);
+        assert_eq!(v["seed"], "12161901831778409049");
+        assert_eq!(v["small"], 42);
+        assert_eq!(v["neg"], -5);
+        assert_eq!(v["f"], 0.5);
+        assert_eq!(v["list"][0], "9007199254740993");
+        assert_eq!(v["list"][1], 1);
+    }
+
+    #[test]
+    fn template_has_every_placeholder_once() {
+        for p in ["__DATA__", "/*__STYLE__*/", "/*__SCRIPT__*/"] {
+            assert_eq!(TEMPLATE.matches(p).count(), 1, "{p}");
+        }
+        assert!(!SCRIPT.contains("__DATA__") && !STYLE.contains("__DATA__"));
+    }
 }
