@@ -86,6 +86,12 @@ pub fn run(dir_a: &Path, dir_b: &Path, agg: Option<Aggregation>) -> Result<()> {
         a.archive.objectives.join(", "),
         b.archive.objectives.join(", ")
     );
+    if a.config.scenario_text != b.config.scenario_text {
+        eprintln!(
+            "note: the runs were scored on different scenarios ({} vs {}); their objectives are not directly comparable",
+            a.config.scenario.given, b.config.scenario.given
+        );
+    }
     let pts = |r: &Run| -> Vec<Vec<f64>> {
         let agg = agg.unwrap_or(r.aggregation());
         r.archive
