@@ -22,6 +22,8 @@ use crate::pipeline::{Pipeline, Scored};
 /// Probability that a pair of parents is recombined (otherwise the children are copies,
 /// then mutated).
 pub const CROSSOVER_PROBABILITY: f64 = 0.9;
+/// Objective values closer to 0 than this rank as exactly 0 (numerical noise).
+pub const RANKING_ZERO: f64 = 1e-12;
 /// SBX distribution index for shared parameters.
 pub const SBX_ETA: f64 = 15.0;
 
@@ -70,7 +72,9 @@ impl<'a> GrammarProblem<'a> {
         v
     }
 
-    /// The objective vector and violation the search ranks a scored candidate by.
+    /// The objective vector and violation the search ranks a scored candidate by. Values
+    /// within [`RANKING_ZERO`] of 0 rank as 0, so floating-point noise (a fixed-rate pool's
+    /// slippage of -1.5e-16) does not make otherwise equal designs mutually non-dominated.
     pub fn ranking(&self, scored: &Scored) -> (Vec<f64>, f64) {
         let names: Vec<String> = tsynth_sim::objectives::OBJECTIVE_NAMES
             .iter()
@@ -79,7 +83,10 @@ impl<'a> GrammarProblem<'a> {
         let v = scored
             .score
             .objectives
-            .vector(self.config.engine.aggregation, &names);
+            .vector(self.config.engine.aggregation, &names)
+            .into_iter()
+            .map(|x| if x.abs() < RANKING_ZERO { 0.0 } else { x })
+            .collect();
         (v, scored.score.violation)
     }
 }

@@ -147,8 +147,13 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
     }
     for a in &archive.members {
         for b in &archive.members {
-            let va = a.objectives.vector(archive.aggregation, &names);
-            let vb = b.objectives.vector(archive.aggregation, &names);
+            let snap = |v: Vec<f64>| -> Vec<f64> {
+                v.into_iter()
+                    .map(|x| if x.abs() < 1e-12 { 0.0 } else { x })
+                    .collect()
+            };
+            let va = snap(a.objectives.vector(archive.aggregation, &names));
+            let vb = snap(b.objectives.vector(archive.aggregation, &names));
             assert!(!dominates(&va, &vb), "{} dominates {}", a.id, b.id);
         }
     }
