@@ -117,13 +117,13 @@ fn show_prints_the_design_and_its_command_reproduces_the_objectives() {
             cmd.contains(&format!("--design {}", design.display())),
             "{cmd}"
         );
-        let sim_out = tempfile::tempdir().unwrap();
         let mut args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
-        let out_dir = sim_out.path().to_str().unwrap();
-        args.extend(["--out", out_dir, "--no-plots"]);
+        let out_dir = args[args.iter().position(|a| *a == "--out").expect("--out") + 1];
+        assert!(Path::new(out_dir).starts_with(f.run.join("sims")), "{cmd}");
+        args.push("--no-plots");
         ok(&args);
         let summary: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(sim_out.path().join("summary.json")).unwrap(),
+            &std::fs::read_to_string(Path::new(out_dir).join("summary.json")).unwrap(),
         )
         .unwrap();
         assert_eq!(summary["full_hash"].as_str(), Some(m.full_hash.as_str()));

@@ -43,8 +43,8 @@ fn toml_quote(s: &str) -> String {
 
 /// Writes `RUN/designs/<id>.toml` (and `RUN/designs/scenario.toml` when the run's scenario
 /// path no longer holds the stored text); returns the design path and the commands that
-/// re-simulate the member: one command when its seeds are consecutive, else one per seed
-/// (`tsynth sim` takes a first seed and a count).
+/// re-simulate the member into `RUN/sims/`: one command when its seeds are consecutive, else
+/// one per seed (`tsynth sim` takes a first seed and a count).
 pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String>)> {
     anyhow::ensure!(
         !m.design.trim().is_empty(),
@@ -79,17 +79,20 @@ pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String
         .iter()
         .enumerate()
         .all(|(i, &s)| seeds.first().and_then(|f| f.checked_add(i as u64)) == Some(s));
+    let sims = run.dir.join("sims");
     let cmds = match seeds.first() {
-        None => vec![base],
-        Some(&first) if consecutive => {
-            vec![format!(
-                "{base} --seeds {} --first-seed {first}",
-                seeds.len()
-            )]
-        }
+        None => vec![format!("{base} --out {}", sims.join(&m.id).display())],
+        Some(&first) if consecutive => vec![format!(
+            "{base} --seeds {} --first-seed {first} --out {}",
+            seeds.len(),
+            sims.join(&m.id).display()
+        )],
         Some(_) => seeds
             .iter()
-            .map(|s| format!("{base} --seeds 1 --first-seed {s}"))
+            .map(|s| {
+                let out = sims.join(format!("{}-seed{s}", m.id));
+                format!("{base} --seeds 1 --first-seed {s} --out {}", out.display())
+            })
             .collect(),
     };
     Ok((path, cmds))
