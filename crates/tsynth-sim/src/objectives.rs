@@ -143,7 +143,11 @@ pub fn slippage(base_in: f64, dt_out: f64, spot: f64) -> f64 {
     if dt_out <= 0.0 || spot <= 0.0 {
         return f64::INFINITY;
     }
-    (base_in / dt_out) / spot - 1.0
+    let s = (base_in / dt_out) / spot - 1.0;
+    // A curve-free pool pays exactly the spot price: the float quotient then lands a few ulps
+    // either side of zero (−1.5e-16 was seen), which would print as "-0.0000" and make equal
+    // designs look different. Below 1e-12 (far under anything a swap can produce) it is 0.
+    if s.abs() < 1e-12 { 0.0 } else { s }
 }
 
 /// The result of one seed.
@@ -237,6 +241,10 @@ mod tests {
         // Pay 10 for 8 at spot 1.2: EP 1.25, slippage 1.25/1.2 - 1.
         assert!((slippage(10.0, 8.0, 1.2) - (1.25 / 1.2 - 1.0)).abs() < 1e-15);
         assert_eq!(slippage(1.0, 0.0, 1.0), f64::INFINITY);
+        // Float noise around an exact spot-price fill is exactly zero, not -0.0000.
+        let noisy = slippage(0.1, 0.1 / 1.000_000_000_000_000_2, 1.0);
+        assert_eq!(noisy.to_bits(), 0.0f64.to_bits());
+        assert!(slippage(1.0, 0.999, 1.0) > 1e-4);
     }
 
     #[test]
