@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tsynth_grammar::{Design, Genotype, Library, PartKind};
+use tsynth_grammar::{Design, Genotype, Library};
 use tsynth_moo::{AlpsConfig, Engine, EngineConfig, Individual, Mode};
 use tsynth_sim::Scenario;
 use tsynth_sim::objectives::OBJECTIVE_NAMES;
@@ -25,7 +25,7 @@ use crate::error::{Result, SearchError};
 use crate::pipeline::{Pipeline, PipelineTimes, Scored, held_out_seeds, search_seeds};
 use crate::problem::GrammarProblem;
 use crate::rundir::{
-    ArchiveFile, ArchiveMember, GenerationRecord, ParamRecord, PathRecord, RunConfig, RunDir, Score,
+    ArchiveFile, ArchiveMember, GenerationRecord, PathRecord, RunConfig, RunDir, Score,
 };
 
 /// Version of the checkpoint format.
@@ -552,34 +552,10 @@ impl Evolver {
                 failure: None,
             },
         });
-        let mut blocks = BTreeMap::new();
-        let mut params = Vec::new();
-        if let Ok(d) = lib.decode(&ind.genotype) {
-            for c in &d.compounds {
-                if let PartKind::Compound { params: specs, .. } = &lib.parts[c.part].kind {
-                    for (spec, v) in specs.iter().zip(&c.values) {
-                        params.push(ParamRecord {
-                            block: lib.parts[c.part].name.clone(),
-                            name: spec.name.clone(),
-                            value: v.as_f64(),
-                            unit: spec.unit.clone(),
-                        });
-                    }
-                }
-            }
-            for cb in &d.blocks {
-                let b = &lib.blocks[cb.block];
-                blocks.insert(lib.slots[b.slot].name.clone(), b.name.clone());
-                for (spec, v) in b.params.iter().zip(&cb.values) {
-                    params.push(ParamRecord {
-                        block: b.name.clone(),
-                        name: spec.name.clone(),
-                        value: v.as_f64(),
-                        unit: spec.unit.clone(),
-                    });
-                }
-            }
-        }
+        let (blocks, params) = match lib.decode(&ind.genotype) {
+            Ok(d) => crate::rundir::blocks_and_params(lib, &d),
+            Err(_) => Default::default(),
+        };
         let id = format!("m{:04}", ind.id);
         let design = lib
             .design_text(

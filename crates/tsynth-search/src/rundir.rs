@@ -233,6 +233,41 @@ pub struct ParamRecord {
     pub unit: String,
 }
 
+/// The slot → block map and the parameter records (compound parameters first, then each
+/// block's in slot order) of a derivation, as an archive member stores them.
+pub fn blocks_and_params(
+    lib: &tsynth_grammar::Library,
+    d: &tsynth_grammar::Derivation,
+) -> (BTreeMap<String, String>, Vec<ParamRecord>) {
+    let mut blocks = BTreeMap::new();
+    let mut params = Vec::new();
+    for c in &d.compounds {
+        if let tsynth_grammar::PartKind::Compound { params: specs, .. } = &lib.parts[c.part].kind {
+            for (spec, v) in specs.iter().zip(&c.values) {
+                params.push(ParamRecord {
+                    block: lib.parts[c.part].name.clone(),
+                    name: spec.name.clone(),
+                    value: v.as_f64(),
+                    unit: spec.unit.clone(),
+                });
+            }
+        }
+    }
+    for cb in &d.blocks {
+        let b = &lib.blocks[cb.block];
+        blocks.insert(lib.slots[b.slot].name.clone(), b.name.clone());
+        for (spec, v) in b.params.iter().zip(&cb.values) {
+            params.push(ParamRecord {
+                block: b.name.clone(),
+                name: spec.name.clone(),
+                value: v.as_f64(),
+                unit: spec.unit.clone(),
+            });
+        }
+    }
+    (blocks, params)
+}
+
 /// One member of `archive.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArchiveMember {

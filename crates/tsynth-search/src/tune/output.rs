@@ -1,12 +1,10 @@
 //! Turning a design tuning run into the shared run-directory records ([`crate::rundir`]).
 
-use std::collections::BTreeMap;
-
-use tsynth_grammar::{Genotype, PartKind};
+use tsynth_grammar::Genotype;
 
 use super::design::{DesignEval, DesignSpace, TunedParam};
 use super::{Iteration, Point, TuneError, feasible_front};
-use crate::rundir::{ArchiveMember, GenerationRecord, ObjectiveScores, ParamRecord, RunDir, Score};
+use crate::rundir::{ArchiveMember, GenerationRecord, ObjectiveScores, RunDir, Score};
 
 /// The hypervolume reference point of a tuning run, from the start point's objectives:
 /// twice the start value for positive values, 1 otherwise (e.g. a rug risk of 0: one whole
@@ -105,32 +103,7 @@ pub fn archive_member(
     let lib = &space.library;
     let d = lib.decode(&g)?;
     let emitted = lib.emit(&d).map_err(|e| TuneError::Emit(e.to_string()))?;
-    let mut blocks = BTreeMap::new();
-    let mut records = Vec::new();
-    for c in &d.compounds {
-        if let PartKind::Compound { params: specs, .. } = &lib.parts[c.part].kind {
-            for (spec, v) in specs.iter().zip(&c.values) {
-                records.push(ParamRecord {
-                    block: lib.parts[c.part].name.clone(),
-                    name: spec.name.clone(),
-                    value: v.as_f64(),
-                    unit: spec.unit.clone(),
-                });
-            }
-        }
-    }
-    for cb in &d.blocks {
-        let b = &lib.blocks[cb.block];
-        blocks.insert(lib.slots[b.slot].name.clone(), b.name.clone());
-        for (spec, v) in b.params.iter().zip(&cb.values) {
-            records.push(ParamRecord {
-                block: b.name.clone(),
-                name: spec.name.clone(),
-                value: v.as_f64(),
-                unit: spec.unit.clone(),
-            });
-        }
-    }
+    let (blocks, records) = crate::rundir::blocks_and_params(lib, &d);
     let grammar = std::fs::canonicalize(&lib.file).unwrap_or_else(|_| lib.file.clone());
     let design = lib.design_text(&g, &grammar.display().to_string(), description)?;
     let sources = run.write_sources(&emitted.structure_hash, &emitted.sources)?;
