@@ -3,24 +3,12 @@
 //! an uninterrupted run.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod cli_support;
 
-fn tsynth(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tsynth"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("tsynth runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use cli_support::{root, text, tsynth};
 
 /// A 40-block scenario and a config for a tiny run (2 ALPS layers of 4, 1–2 seeds).
 fn tiny_setup(dir: &Path, gens: u64) -> PathBuf {

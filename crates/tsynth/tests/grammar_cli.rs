@@ -1,23 +1,11 @@
 //! `tsynth grammar ...` and `tsynth design ...` end to end.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod cli_support;
 
-fn tsynth(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tsynth"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("tsynth runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use cli_support::{root, text, tsynth};
 
 #[test]
 fn check_and_count_amm() {

@@ -2,17 +2,10 @@
 //! clear errors.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod cli_support;
 
-fn tsynth() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tsynth"));
-    c.current_dir(repo());
-    c
-}
+use cli_support::{command as tsynth, root as repo};
 
 /// A short version of the default scenario, written to `dir`.
 fn short_scenario(dir: &Path) -> PathBuf {

@@ -3,23 +3,11 @@
 //! for a parameter the design does not have.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod cli_support;
 
-fn tsynth(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tsynth"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("tsynth runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use cli_support::{root, text, tsynth};
 
 /// The exploit scenario cut to 40 ticks and one seed.
 fn short_scenario(dir: &Path) -> PathBuf {
