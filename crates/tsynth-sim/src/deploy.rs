@@ -75,6 +75,10 @@ pub enum SetupStep {
     Approve,
     /// `initialize(publisher, baseAmount, initialPrice)`.
     Initialize,
+    /// The simulation's accounts approving the pool for base tokens and datatokens.
+    AgentApprovals,
+    /// Reading the publisher's holdings after `initialize`.
+    ReadHoldings,
 }
 
 impl fmt::Display for SetupStep {
@@ -87,6 +91,8 @@ impl fmt::Display for SetupStep {
             SetupStep::MintBase => "BaseToken.mint",
             SetupStep::Approve => "BaseToken.approve(pool)",
             SetupStep::Initialize => "Candidate.initialize",
+            SetupStep::AgentApprovals => "agents' approve(pool) of base token and datatoken",
+            SetupStep::ReadHoldings => "reading the publisher's balances and shares",
         })
     }
 }

@@ -77,13 +77,13 @@ pub fn prepare(
             };
             world
                 .call_sol(who, token, &approve)
-                .map_err(|e| setup_err(env, candidate, e))?;
+                .map_err(|e| setup_err(env, candidate, SetupStep::AgentApprovals, e))?;
         }
     }
     let read = |world: &mut World, token: Address| {
         world
             .erc20_balance(token, PUBLISHER)
-            .map_err(|e| setup_err(env, candidate, e))
+            .map_err(|e| setup_err(env, candidate, SetupStep::ReadHoldings, e))
     };
     let publisher_holdings = Holdings {
         base: read(&mut world, contracts.base)?,
@@ -94,7 +94,7 @@ pub fn prepare(
                 contracts.pool,
                 &IDataPool::sharesOfCall { who: PUBLISHER },
             )
-            .map_err(|e| setup_err(env, candidate, e))?,
+            .map_err(|e| setup_err(env, candidate, SetupStep::ReadHoldings, e))?,
     };
     Ok(Prepared {
         snapshot: world.snapshot(),
@@ -109,9 +109,9 @@ pub fn prepare(
     })
 }
 
-fn setup_err(env: &Env, candidate: &ContractArtifact, e: EvmError) -> DeployError {
+fn setup_err(env: &Env, candidate: &ContractArtifact, step: SetupStep, e: EvmError) -> DeployError {
     DeployError::Setup {
-        step: SetupStep::Approve,
+        step,
         source: env.name_revert(e, &[&candidate.abi]),
     }
 }
