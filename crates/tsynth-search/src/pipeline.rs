@@ -146,31 +146,37 @@ impl Pipeline {
             self.cache_hits.fetch_add(1, Ordering::Relaxed);
             return Arc::clone(hit);
         }
-        // Compile here (timed); the simulator's own compile is then a memory-cache hit.
+        // Compile here (timed) and hand the result to the simulator, which compiles nothing.
         let started = Instant::now();
         let request = tsynth_solc::CompileRequest::new(emitted.sources.clone())
             .with_settings(self.settings.clone());
         // Infrastructure failures (a worker that died, e.g. from a Ctrl-C sent to the whole
         // process group, or a timeout) are retried so they do not decide a candidate's fate;
         // a real compile error (solc diagnostics) is final.
-        for attempt in 0..3 {
-            match self.compiler.compile(&request) {
-                Ok(out) => {
-                    if !out.origin.is_cached() {
-                        self.solc_runs.fetch_add(1, Ordering::Relaxed);
-                    }
-                    break;
+        let mut compiled = self.compiler.compile(&request);
+        for _ in 0..2 {
+            match &compiled {
+                Err(e) if e.compile_failure().is_none() => {
+                    compiled = self.compiler.compile(&request);
                 }
-                Err(e) if e.compile_failure().is_none() && attempt < 2 => continue,
-                Err(_) => break,
+                _ => break,
             }
+        }
+        if let Ok(out) = &compiled
+            && !out.origin.is_cached()
+        {
+            self.solc_runs.fetch_add(1, Ordering::Relaxed);
         }
         self.compile_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let started = Instant::now();
-        let (eval, _) = self
-            .sim
-            .evaluate(&emitted.sources, &emitted.param_words(), seeds, false);
+        let (eval, _) = self.sim.evaluate_compiled(
+            &emitted.sources,
+            compiled.as_ref(),
+            &emitted.param_words(),
+            seeds,
+            false,
+        );
         self.simulate_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         self.evaluations.fetch_add(1, Ordering::Relaxed);

@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tsynth_evm::U256;
-use tsynth_solc::{Compiler, Settings};
+
+use tsynth_solc::{CompileOutput, Compiler, Settings, SolcError};
 
 use crate::deploy::{self, DeployError, Env, EnvAccounts, EnvArtifacts};
 use crate::objectives::{self, Aggregate, SeedOutcome};
@@ -22,6 +25,8 @@ pub struct Simulator {
     settings: Settings,
     env: Env,
     scenario: Scenario,
+    /// Complexity by compile-cache key (a function of the structure only).
+    complexity: Arc<Mutex<HashMap<String, f64>>>,
 }
 
 /// The result of evaluating one design on a set of seeds.
@@ -75,7 +80,18 @@ impl Simulator {
             settings,
             env,
             scenario,
+            complexity: Arc::default(),
         })
+    }
+
+    fn complexity_of(&self, cache_key: &str, sources: &BTreeMap<String, String>) -> f64 {
+        let mut memo = self
+            .complexity
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *memo
+            .entry(cache_key.to_string())
+            .or_insert_with(|| crate::complexity::of_sources(sources))
     }
 
     /// The scenario.
@@ -97,18 +113,34 @@ impl Simulator {
         seeds: &[u64],
         record: bool,
     ) -> (Evaluation, Vec<SeedRun>) {
-        let complexity = crate::complexity::of_sources(sources);
         let request =
             tsynth_solc::CompileRequest::new(sources.clone()).with_settings(self.settings.clone());
-        let out = match self.compiler.compile(&request) {
+        let compiled = self.compiler.compile(&request);
+        self.evaluate_compiled(sources, compiled.as_ref(), params, seeds, record)
+    }
+
+    /// Like [`Simulator::evaluate`] for a caller that already compiled `sources` (with this
+    /// simulator's settings), so nothing is compiled or looked up twice. The complexity
+    /// objective depends on the structure only and is computed once per compiled structure.
+    pub fn evaluate_compiled(
+        &self,
+        sources: &BTreeMap<String, String>,
+        compiled: Result<&CompileOutput, &SolcError>,
+        params: &[U256],
+        seeds: &[u64],
+        record: bool,
+    ) -> (Evaluation, Vec<SeedRun>) {
+        let out = match compiled {
             Ok(out) => out,
             Err(e) => {
+                let complexity = crate::complexity::of_sources(sources);
                 return (
                     Evaluation::failed(format!("compile: {e}"), complexity),
                     vec![],
                 );
             }
         };
+        let complexity = self.complexity_of(&out.cache_key, sources);
         let cached = out.origin.is_cached();
         let Some(artifact) = out
             .contract(&format!(
