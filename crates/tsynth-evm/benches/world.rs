@@ -13,7 +13,7 @@ use revm::{
     handler::MainnetContext,
     primitives::TxKind,
 };
-use tsynth_evm::{Address, Bytes, SpecId, U256, World, bindings::IDataPool, hex, sol};
+use tsynth_evm::{Address, Bytes, SpecId, U256, World, hex, sol};
 
 sol! {
     interface IMiniToken {
@@ -22,6 +22,12 @@ sol! {
     }
     interface IMiniPool {
         function seed(uint256 baseAmount, uint256 dtAmount) external;
+    }
+    /// The fixture pool's trading functions.
+    interface ISwapPool {
+        function spotPrice() external view returns (uint256);
+        function buyDt(uint256 baseIn, uint256 minDtOut) external returns (uint256 dtOut);
+        function sellDt(uint256 dtIn, uint256 minBaseOut) external returns (uint256 baseOut);
     }
 }
 
@@ -100,13 +106,13 @@ fn setup(extra_accounts: usize) -> Setup {
         mint(&mut world, base, who, ether(1000));
         mint(&mut world, dt, who, ether(10));
     }
-    let buy = IDataPool::buyDtCall {
+    let buy = ISwapPool::buyDtCall {
         baseIn: ether(1),
         minDtOut: U256::ZERO,
     }
     .abi_encode()
     .into();
-    let sell = IDataPool::sellDtCall {
+    let sell = ISwapPool::sellDtCall {
         dtIn: ether(1) / U256::from(2),
         minBaseOut: U256::ZERO,
     }
@@ -176,7 +182,7 @@ fn calls(c: &mut Criterion) {
                     s.world.call_sol(
                         TRADER,
                         s.pool,
-                        &IDataPool::buyDtCall {
+                        &ISwapPool::buyDtCall {
                             baseIn: ether(1),
                             minDtOut: U256::ZERO,
                         },
@@ -185,7 +191,7 @@ fn calls(c: &mut Criterion) {
                     s.world.call_sol(
                         TRADER,
                         s.pool,
-                        &IDataPool::sellDtCall {
+                        &ISwapPool::sellDtCall {
                             dtIn: ether(1) / U256::from(2),
                             minBaseOut: U256::ZERO,
                         },
@@ -203,7 +209,7 @@ fn calls(c: &mut Criterion) {
             b.iter(|| {
                 black_box(
                     s.world
-                        .dry_run_sol(TRADER, s.pool, &IDataPool::spotPriceCall {})
+                        .dry_run_sol(TRADER, s.pool, &ISwapPool::spotPriceCall {})
                         .unwrap(),
                 )
             })

@@ -8,7 +8,7 @@
 //! code and name, custom errors by selector — and by name given a JSON ABI — or empty);
 //! out-of-gas and other halts are typed [`EvmError`]s.
 //!
-//! ABI: static bindings with alloy's `sol!` ([`bindings::IERC20`], [`bindings::IDataPool`])
+//! ABI: static bindings with alloy's `sol!` ([`bindings::IERC20`]; a domain binds its own interfaces)
 //! through [`World::call_sol`], and dynamic calls from solc's JSON ABI through
 //! [`World::call_dyn`] / [`World::deploy_dyn`].
 //!

@@ -5,7 +5,7 @@ mod common;
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use common::*;
 use tsynth_evm::{
-    Address, EvmError, SpecId, TxRequest, U256, World, WorldConfig, bindings::IDataPool,
+    Address, EvmError, SpecId, TxRequest, U256, World, WorldConfig,
 };
 
 fn deploy_probe(world: &mut World, initial: u64) -> Address {
@@ -347,9 +347,9 @@ fn erc20_helpers_and_pool_through_the_idatapool_binding() {
         .unwrap();
     assert_eq!(world.erc20_balance(base, pool).unwrap(), ether(1000));
 
-    // MiniPool's buyDt/spotPrice/swapVolume share IDataPool's signatures.
+    // MiniPool trades through its own ABI.
     let spot = world
-        .dry_run_sol(ALICE, pool, &IDataPool::spotPriceCall {})
+        .dry_run_sol(ALICE, pool, &MiniPool::spotPriceCall {})
         .unwrap();
     assert_eq!(spot, ether(2));
     world.erc20_approve(base, ALICE, pool, ether(40)).unwrap();
@@ -358,7 +358,7 @@ fn erc20_helpers_and_pool_through_the_idatapool_binding() {
         .call_sol_full(
             ALICE,
             pool,
-            &IDataPool::buyDtCall {
+            &MiniPool::buyDtCall {
                 baseIn: base_in,
                 minDtOut: U256::ZERO,
             },
@@ -372,13 +372,13 @@ fn erc20_helpers_and_pool_through_the_idatapool_binding() {
     assert_eq!(world.erc20_allowance(base, ALICE, pool).unwrap(), ether(20));
     assert_eq!(
         world
-            .dry_run_sol(ALICE, pool, &IDataPool::swapVolumeCall {})
+            .dry_run_sol(ALICE, pool, &MiniPool::swapVolumeCall {})
             .unwrap(),
         base_in
     );
     // Transfer(base), Transfer(dt), Swap
     assert_eq!(out.logs.len(), 3);
-    let swap = IDataPool::Swap::decode_log_data(&out.logs[2].data).unwrap();
+    let swap = MiniPool::Swap::decode_log_data(&out.logs[2].data).unwrap();
     assert_eq!(
         (swap.who, swap.buy, swap.amountIn, swap.amountOut),
         (ALICE, true, base_in, expected)

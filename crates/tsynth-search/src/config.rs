@@ -24,13 +24,28 @@
 //! held_out_seeds = 8
 //! extra_seeds_per_layer = 1 # MOJITO-R: older layers get more seeds ...
 //! max_seeds = 4             # ... up to this many
-//! reference_point = [0.1, 0.1, 1.0, 200.0]
+//! reference_point = [0.1, 0.1, 1.0, 200.0]  # default: each objective's declared reference
 //! archive_cap = 100
+//! ```
+//!
+//! Objectives and constraints default to the domain's (see `tsynth_sim::Domain::
+//! default_selection`); a file can choose others among the domain's metrics:
+//!
+//! ```toml
+//! objectives = ["slippage", "volatility", "rug_risk", "complexity"]
+//! constraints = [
+//!     { metric = "honest_revert_rate", max = 0.1 },
+//!     { metric = "consumer_success", min = 0.5 },
+//! ]
+//! better = { improve = ["rug_risk"], no_worse = ["slippage", "volatility"] }
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use tsynth_sim::metrics::{BetterRule, Constraint, Selection};
+use tsynth_sim::scenario::line_col;
 
 use crate::error::{Result, SearchError};
 use crate::rundir::Aggregation;
@@ -64,7 +79,8 @@ pub struct EngineSettings {
     pub extra_seeds_per_layer: u32,
     /// Cap on seeds per evaluation (with `extra_seeds_per_layer`).
     pub max_seeds: u32,
-    /// Hypervolume reference point (slippage, volatility, rug_risk, complexity).
+    /// Hypervolume reference point, one value per objective in natural units (empty: each
+    /// objective's declared reference value).
     pub reference_point: Vec<f64>,
     /// Archive size cap (pruned by crowding distance).
     pub archive_cap: usize,
@@ -80,7 +96,7 @@ impl Default for EngineSettings {
             held_out_seeds: 8,
             extra_seeds_per_layer: 1,
             max_seeds: 4,
-            reference_point: vec![0.1, 0.1, 1.0, 200.0],
+            reference_point: Vec::new(),
             archive_cap: 100,
         }
     }
@@ -110,8 +126,17 @@ pub struct SearchConfig {
     pub init_designs: Vec<PathBuf>,
     /// Designs to compare the final front with (default: `designs/*.toml` of the grammar).
     pub compare: Option<Vec<PathBuf>>,
+    /// Objectives among the domain's metrics (empty: the domain's default objectives).
+    pub objectives: Vec<String>,
+    /// Constraints (absent: the domain's defaults; `[]`: none).
+    pub constraints: Option<Vec<Constraint>>,
+    /// What "better than a known design" means (absent: the domain's rule).
+    pub better: Option<BetterRule>,
     /// Engine settings.
     pub engine: EngineSettings,
+    /// The file and text the configuration was read from (for positions in later checks).
+    #[serde(skip)]
+    pub origin: Option<(PathBuf, String)>,
 }
 
 impl Default for SearchConfig {
@@ -127,18 +152,13 @@ impl Default for SearchConfig {
             out: None,
             init_designs: Vec::new(),
             compare: None,
+            objectives: Vec::new(),
+            constraints: None,
+            better: None,
             engine: EngineSettings::default(),
+            origin: None,
         }
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[start..].chars().count() + 1)
 }
 
 /// Byte offset of `key = ...` at the start of a line (after indentation), else 0.
@@ -173,10 +193,65 @@ impl SearchConfig {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
             at(offset, e.message().trim())
         })?;
+        let mut config = config;
         config
             .validate()
             .map_err(|(key, message)| at(key_offset(text, key), &message))?;
+        config.origin = Some((path.to_path_buf(), text.to_string()));
         Ok(config)
+    }
+
+    /// The run's selection and hypervolume reference point (ranking space) against the
+    /// simulator's metrics and default selection. Errors name the configuration key, with
+    /// its position when the configuration came from a file.
+    pub fn resolve(&self, sim: &dyn tsynth_sim::Simulate) -> Result<(Selection, Vec<f64>)> {
+        let fail = |key: &str, message: String| {
+            SearchError::Config(match &self.origin {
+                Some((path, text)) => {
+                    let (line, col) = line_col(text, key_offset(text, key));
+                    format!("{}:{line}:{col}: {message}", path.display())
+                }
+                None => message,
+            })
+        };
+        let default = sim.selection();
+        let selection = Selection {
+            objectives: if self.objectives.is_empty() {
+                default.objectives.clone()
+            } else {
+                self.objectives.clone()
+            },
+            constraints: self
+                .constraints
+                .clone()
+                .unwrap_or_else(|| default.constraints.clone()),
+            better: self.better.clone().unwrap_or_else(|| default.better.clone()),
+        };
+        selection
+            .validate(sim.metrics())
+            .map_err(|m| fail("objectives", m))?;
+        let names = &selection.objectives;
+        let reference = if self.engine.reference_point.is_empty() {
+            selection.reference_point(sim.metrics())
+        } else {
+            if self.engine.reference_point.len() != names.len() {
+                return Err(fail(
+                    "reference_point",
+                    format!(
+                        "`reference_point` needs {} values ({}), got {}",
+                        names.len(),
+                        names.join(", "),
+                        self.engine.reference_point.len()
+                    ),
+                ));
+            }
+            names
+                .iter()
+                .zip(&self.engine.reference_point)
+                .map(|(n, &r)| tsynth_sim::metrics::direction_of(sim.metrics(), n).to_ranking(r))
+                .collect()
+        };
+        Ok((selection, reference))
     }
 
     /// Checks the values; on error returns the offending key and a message.
@@ -203,25 +278,10 @@ impl SearchConfig {
                 ),
             ));
         }
-        let names = tsynth_sim::objectives::OBJECTIVE_NAMES;
-        if e.reference_point.len() != names.len() {
+        if e.reference_point.iter().any(|v| !v.is_finite()) {
             return Err((
                 "reference_point",
-                format!(
-                    "`reference_point` needs {} values ({}), got {}",
-                    names.len(),
-                    names.join(", "),
-                    e.reference_point.len()
-                ),
-            ));
-        }
-        if e.reference_point
-            .iter()
-            .any(|v| !v.is_finite() || *v <= 0.0)
-        {
-            return Err((
-                "reference_point",
-                "`reference_point` values must be finite and positive".into(),
+                "`reference_point` values must be finite".into(),
             ));
         }
         if e.archive_cap == 0 {
@@ -279,11 +339,8 @@ mod tests {
             err("seed = 1\n  pop = 1\n"),
             "c.toml:2:3: `pop` must be at least 2, got 1"
         );
-        let e = err("[engine]\nreference_point = [1.0]\n");
-        assert!(
-            e.starts_with("c.toml:2:1: `reference_point` needs 4 values"),
-            "{e}"
-        );
+        let e = err("[engine]\nreference_point = [nan]\n");
+        assert!(e.starts_with("c.toml:2:1: `reference_point` values"), "{e}");
         assert!(err("gens = -1\n").starts_with("c.toml:1:8:"));
     }
 

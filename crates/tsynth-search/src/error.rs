@@ -34,9 +34,9 @@ pub enum SearchError {
     /// The scenario is invalid.
     #[error(transparent)]
     Scenario(#[from] tsynth_sim::scenario::ScenarioError),
-    /// The simulation environment could not be compiled or deployed.
-    #[error("simulation environment: {0}")]
-    Environment(String),
+    /// The simulator could not be built (scenario, environment, selection of metrics).
+    #[error(transparent)]
+    Simulator(#[from] tsynth_sim::SimError),
     /// The compiler service could not start.
     #[error(transparent)]
     Compiler(#[from] tsynth_solc::SolcError),

@@ -17,8 +17,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tsynth_grammar::{Design, Genotype, Library};
 use tsynth_moo::{AlpsConfig, Engine, EngineConfig, Individual, Mode};
-use tsynth_sim::Scenario;
-use tsynth_sim::objectives::OBJECTIVE_NAMES;
+use tsynth_sim::metrics::{MetricSpec, Selection};
+use tsynth_sim::{Registry, Simulate};
 
 use crate::config::{EngineMode, SearchConfig};
 use crate::error::{Result, SearchError};
@@ -28,8 +28,8 @@ use crate::rundir::{
     ArchiveFile, ArchiveMember, GenerationRecord, PathRecord, RunConfig, RunDir, Score,
 };
 
-/// Version of the checkpoint format.
-const CHECKPOINT_FORMAT: u32 = 1;
+/// Version of the checkpoint format (2: named objective vectors).
+const CHECKPOINT_FORMAT: u32 = 2;
 
 /// File with the comparison against known designs.
 pub const COMPARISON_JSON: &str = "comparison.json";
@@ -82,7 +82,8 @@ pub struct MemberVsDesign {
     pub member: String,
     /// Known design name.
     pub design: String,
-    /// Lower rug risk at no worse slippage and volatility.
+    /// Better under the run's [`tsynth_sim::BetterRule`] (e.g. strictly better on the
+    /// `improve` metrics, no worse on the `no_worse` ones).
     pub dominates: bool,
     /// Euclidean distance of the held-out mean objective vectors, each objective divided by
     /// its reference-point value.
@@ -92,6 +93,8 @@ pub struct MemberVsDesign {
 /// The final comparison of the front with known designs, all on the same held-out seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
+    /// The rule, as a sentence ("lower rug_risk, no worse slippage and volatility").
+    pub rule: String,
     /// The held-out seeds.
     pub seeds: Vec<u64>,
     /// The known designs' scores.
@@ -101,7 +104,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Members that dominate `design` (lower rug risk, no worse slippage and volatility).
+    /// Members better than `design` under the run's rule.
     pub fn dominating(&self, design: &str) -> Vec<&str> {
         self.pairs
             .iter()
@@ -142,6 +145,7 @@ pub struct Evolver {
     seen_structures: BTreeSet<String>,
     records: Vec<GenerationRecord>,
     seeds: Vec<u64>,
+    reference_point: Vec<f64>,
 }
 
 impl std::fmt::Debug for Evolver {
@@ -153,8 +157,9 @@ impl std::fmt::Debug for Evolver {
     }
 }
 
-/// The engine configuration of a search configuration.
-pub fn engine_config(config: &SearchConfig) -> EngineConfig {
+/// The engine configuration of a search configuration, with the resolved hypervolume
+/// reference point (ranking space).
+pub fn engine_config(config: &SearchConfig, reference_point: &[f64]) -> EngineConfig {
     let e = &config.engine;
     EngineConfig {
         seed: config.seed,
@@ -168,7 +173,7 @@ pub fn engine_config(config: &SearchConfig) -> EngineConfig {
             }),
         },
         archive_cap: Some(e.archive_cap),
-        reference_point: Some(e.reference_point.clone()),
+        reference_point: Some(reference_point.to_vec()),
         ..EngineConfig::default()
     }
 }
@@ -214,12 +219,13 @@ pub fn matching_designs(library: &Library, dir: &Path) -> Vec<PathBuf> {
 impl Evolver {
     /// Starts a new run: writes `run.toml` (with the scenario's text) and prepares the
     /// engine; `init` genotypes are injected into the initial population.
-    pub fn create(config: SearchConfig, new: &NewRun) -> Result<Self> {
+    pub fn create(config: SearchConfig, new: &NewRun, registry: &Registry) -> Result<Self> {
         config.validate().map_err(|(_, m)| SearchError::Config(m))?;
         let library = Arc::new(Library::load(&new.grammar)?);
         let scenario_text = std::fs::read_to_string(&config.scenario)
             .map_err(|e| SearchError::io(&config.scenario, e))?;
-        let scenario = Scenario::parse(&scenario_text, &config.scenario)?;
+        let (sim, reference_point) =
+            simulator(registry, &library, &scenario_text, &config.scenario, &config)?;
         let init = load_designs(&library, &config.init_designs)?;
         if let Some(cmp) = &config.compare {
             load_designs(&library, cmp)?;
@@ -234,10 +240,15 @@ impl Evolver {
             )));
         }
         let rundir = RunDir::create(&new.out)?;
-        let pipeline = Pipeline::new(Arc::clone(&library), scenario)?;
+        let selection = sim.selection().clone();
+        let metrics = sim.metrics().to_vec();
+        let domain = sim.domain().to_string();
+        let pipeline = Pipeline::new(Arc::clone(&library), sim);
         let grammar = PathRecord::new(&new.grammar);
         let run_config = RunConfig {
+            format: crate::rundir::FORMAT,
             command: "evolve".into(),
+            domain,
             tsynth_version: env!("CARGO_PKG_VERSION").into(),
             grammar: Some(grammar.clone()),
             design: None,
@@ -250,14 +261,17 @@ impl Evolver {
             seeds_per_evaluation: config.seeds,
             held_out_seeds: config.engine.held_out_seeds,
             aggregation: config.engine.aggregation,
-            objectives: OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect(),
-            reference_point: config.engine.reference_point.clone(),
+            objectives: selection.objectives,
+            constraints: selection.constraints,
+            better: selection.better,
+            metrics,
+            reference_point: reference_point.clone(),
             compiler_version: pipeline.compiler_version(),
             threads: new.threads,
             settings: settings_table(&config)?,
         };
         rundir.write_config(&run_config)?;
-        let mut engine = Engine::new(engine_config(&config))?;
+        let mut engine = Engine::new(engine_config(&config, &reference_point))?;
         engine.inject(init.into_iter().map(|(_, g)| g))?;
         let seeds = search_seeds(config.seed, config.max_seeds());
         Ok(Self {
@@ -271,13 +285,19 @@ impl Evolver {
             seen_structures: BTreeSet::new(),
             records: Vec::new(),
             seeds,
+            reference_point,
         })
     }
 
     /// Opens a run directory to continue it; `gens` (if given) changes the number of
     /// generations. Everything else comes from `run.toml` (the scenario from its stored
     /// text) and the checkpoint.
-    pub fn resume(dir: &Path, gens: Option<u64>, threads: usize) -> Result<Self> {
+    pub fn resume(
+        dir: &Path,
+        gens: Option<u64>,
+        threads: usize,
+        registry: &Registry,
+    ) -> Result<Self> {
         let rundir = RunDir::open(dir)?;
         let mut run_config = rundir.read_config()?;
         let resume_err = |message: String| SearchError::Resume {
@@ -303,11 +323,28 @@ impl Evolver {
             .clone()
             .ok_or_else(|| resume_err("run.toml names no grammar".into()))?;
         let library = Arc::new(Library::load(Path::new(&grammar.absolute))?);
-        let scenario = Scenario::parse(
+        if registry.get(&run_config.domain).is_none() {
+            return Err(resume_err(format!(
+                "its domain `{}` is not known to this tsynth (known: {})",
+                run_config.domain,
+                registry.names().join(", ")
+            )));
+        }
+        let (sim, reference_point) = simulator(
+            registry,
+            &library,
             &run_config.scenario_text,
             Path::new(&run_config.scenario.given),
+            &config,
         )?;
-        let pipeline = Pipeline::new(Arc::clone(&library), scenario)?;
+        if sim.selection().objectives != run_config.objectives
+            || reference_point != run_config.reference_point
+        {
+            return Err(resume_err(
+                "run.toml's objectives or reference point differ from its settings".into(),
+            ));
+        }
+        let pipeline = Pipeline::new(Arc::clone(&library), sim);
         let checkpoint: Option<Checkpoint> = rundir.read_checkpoint()?;
         let (engine, seen_evaluations, seen_structures, records) = match checkpoint {
             Some(c) => {
@@ -317,7 +354,7 @@ impl Evolver {
                         c.format
                     )));
                 }
-                if c.engine.config() != &engine_config(&config) {
+                if c.engine.config() != &engine_config(&config, &reference_point) {
                     return Err(resume_err(
                         "the checkpoint's engine settings differ from run.toml".into(),
                     ));
@@ -326,7 +363,7 @@ impl Evolver {
             }
             None => {
                 // Killed before the initial population was complete: start it again.
-                let mut engine = Engine::new(engine_config(&config))?;
+                let mut engine = Engine::new(engine_config(&config, &reference_point))?;
                 let init = load_designs(&library, &config.init_designs)?;
                 engine.inject(init.into_iter().map(|(_, g)| g))?;
                 (engine, BTreeSet::new(), BTreeSet::new(), Vec::new())
@@ -350,6 +387,7 @@ impl Evolver {
             seen_structures,
             records,
             seeds,
+            reference_point,
         };
         // Drop whatever was written after the checkpoint.
         ev.rundir.write_generations(&ev.records)?;
@@ -521,10 +559,13 @@ impl Evolver {
                 held_out: pipeline.evaluate(g, &held).score.clone(),
             })
             .collect();
+        let sim = self.pipeline.simulator();
         let comparison = compare(
             &archive,
             &design_scores,
-            &self.config.engine.reference_point,
+            sim.selection(),
+            sim.metrics(),
+            &self.reference_point,
             held,
         );
         self.rundir.write_json_file(COMPARISON_JSON, &comparison)?;
@@ -542,10 +583,10 @@ impl Evolver {
             full_hash: String::new(),
             score: Score {
                 seeds: Vec::new(),
-                objectives: crate::rundir::ObjectiveScores::from_objectives(
-                    &Default::default(),
-                    &Default::default(),
-                ),
+                objectives: crate::rundir::ObjectiveScores {
+                    mean: Default::default(),
+                    worst: Default::default(),
+                },
                 per_seed: Vec::new(),
                 violation: ind.violation,
                 feasible: ind.is_feasible(),
@@ -596,10 +637,13 @@ impl Evolver {
             .into_iter()
             .map(|i| self.member(i, held.and_then(|h| h.get(&i.id))))
             .collect::<Result<Vec<_>>>()?;
+        let sim = self.pipeline.simulator();
         let archive = ArchiveFile {
-            objectives: OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect(),
+            format: crate::rundir::FORMAT,
+            objectives: sim.selection().objectives.clone(),
+            metrics: sim.metrics().to_vec(),
             aggregation: self.config.engine.aggregation,
-            reference_point: self.config.engine.reference_point.clone(),
+            reference_point: self.reference_point.clone(),
             members,
         };
         self.rundir.write_archive(&archive)?;
@@ -617,10 +661,36 @@ fn settings_table(config: &SearchConfig) -> Result<toml::Table> {
     toml::Table::try_from(config).map_err(|e| SearchError::Config(format!("settings: {e}")))
 }
 
-/// Compares feasible archive members (held-out means) with known designs.
+/// Builds the simulator for scenario `text` from the registry, with the configuration's
+/// objectives and constraints; returns it with the resolved reference point.
+pub fn simulator(
+    registry: &Registry,
+    library: &Library,
+    text: &str,
+    path: &Path,
+    config: &SearchConfig,
+) -> Result<(Arc<dyn Simulate>, Vec<f64>)> {
+    let compiler = tsynth_solc::Compiler::shared()?;
+    let mut sim = registry.simulator(
+        text,
+        path,
+        compiler,
+        &library.blocks_dir,
+        tsynth_solc::Settings::default(),
+    )?;
+    let (selection, reference) = config.resolve(sim.as_ref())?;
+    sim.set_selection(selection)?;
+    Ok((Arc::from(sim), reference))
+}
+
+/// Compares feasible archive members (held-out means) with known designs under the
+/// selection's [`tsynth_sim::BetterRule`]; the distance divides each objective difference
+/// by its reference value (1 where that is 0).
 pub fn compare(
     archive: &ArchiveFile,
     designs: &[DesignScore],
+    selection: &Selection,
+    metrics: &[MetricSpec],
     reference_point: &[f64],
     seeds: Vec<u64>,
 ) -> Comparison {
@@ -635,13 +705,14 @@ pub fn compare(
             let b = &d.held_out.objectives.mean;
             let get =
                 |map: &BTreeMap<String, f64>, k: &str| map.get(k).copied().unwrap_or(f64::NAN);
-            let dominates = get(a, "rug_risk") < get(b, "rug_risk")
-                && get(a, "slippage") <= get(b, "slippage")
-                && get(a, "volatility") <= get(b, "volatility");
+            let dominates = selection.better.beats(metrics, a, b);
             let distance = names
                 .iter()
                 .zip(reference_point)
-                .map(|(n, r)| ((get(a, n) - get(b, n)) / r).powi(2))
+                .map(|(n, r)| {
+                    let r = if *r == 0.0 { 1.0 } else { r.abs() };
+                    ((get(a, n) - get(b, n)) / r).powi(2)
+                })
                 .sum::<f64>()
                 .sqrt();
             pairs.push(MemberVsDesign {
@@ -653,6 +724,7 @@ pub fn compare(
         }
     }
     Comparison {
+        rule: selection.better.describe(metrics),
         seeds,
         designs: designs.to_vec(),
         pairs,

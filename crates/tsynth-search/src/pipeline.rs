@@ -13,11 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tsynth_grammar::{Genotype, Library};
-use tsynth_sim::objectives::{Aggregate, SETUP_FAILURE_VIOLATION, SeedOutcome};
-use tsynth_sim::{Scenario, Simulator};
+use tsynth_sim::outcome::SETUP_FAILURE_VIOLATION;
+use tsynth_sim::{Aggregate, MetricSpec, SeedOutcome, Selection, Simulate};
 use tsynth_solc::{Compiler, Settings};
 
-use crate::error::{Result, SearchError};
 use crate::rundir::{ObjectiveScores, Score};
 
 /// Value that replaces a non-finite objective (a probe that bought nothing, a drained pool):
@@ -56,7 +55,7 @@ pub struct PipelineTimes {
 /// The evaluation pipeline of one grammar on one scenario.
 pub struct Pipeline {
     library: Arc<Library>,
-    sim: Simulator,
+    sim: Arc<dyn Simulate>,
     compiler: &'static Compiler,
     settings: Settings,
     cache: Mutex<EvalCache>,
@@ -76,13 +75,12 @@ impl std::fmt::Debug for Pipeline {
 }
 
 impl Pipeline {
-    /// Compiles and deploys the simulation environment for `scenario`.
-    pub fn new(library: Arc<Library>, scenario: Scenario) -> Result<Self> {
-        let compiler = Compiler::shared()?;
-        let settings = Settings::default();
-        let sim = Simulator::new(scenario, compiler, &library.blocks_dir, settings.clone())
-            .map_err(|e| SearchError::Environment(e.to_string()))?;
-        Ok(Self {
+    /// The pipeline of `library`'s designs on `sim` (whose selection decides objectives and
+    /// constraints).
+    pub fn new(library: Arc<Library>, sim: Arc<dyn Simulate>) -> Self {
+        let compiler = sim.compiler();
+        let settings = sim.settings().clone();
+        Self {
             library,
             sim,
             compiler,
@@ -93,7 +91,12 @@ impl Pipeline {
             solc_runs: AtomicU64::new(0),
             cache_hits: AtomicU64::new(0),
             evaluations: AtomicU64::new(0),
-        })
+        }
+    }
+
+    /// The simulator.
+    pub fn simulator(&self) -> &Arc<dyn Simulate> {
+        &self.sim
     }
 
     /// The grammar.
@@ -137,7 +140,7 @@ impl Pipeline {
                 return Arc::new(Scored {
                     structure_hash: String::new(),
                     full_hash: String::new(),
-                    score: failed_score(seeds, reason),
+                    score: failed_score(seeds, reason, self.sim.metrics()),
                 });
             }
         };
@@ -186,12 +189,11 @@ impl Pipeline {
                 .failure
                 .clone()
                 .unwrap_or_else(|| "evaluation produced no seeds".into());
-            let mut s = failed_score(seeds, reason);
-            s.objectives =
-                ObjectiveScores::from_objectives(&eval.aggregate.mean, &eval.aggregate.worst);
+            let mut s = failed_score(seeds, reason, self.sim.metrics());
+            s.objectives = ObjectiveScores::from_aggregate(&eval.aggregate);
             s
         } else {
-            score_from_outcomes(seeds, eval.seeds)
+            score_from_outcomes(seeds, eval.seeds, self.sim.selection(), self.sim.metrics())
         };
         let scored = Arc::new(Scored {
             structure_hash: emitted.structure_hash,
@@ -215,11 +217,14 @@ impl Pipeline {
     }
 }
 
-fn failed_score(seeds: &[u64], reason: String) -> Score {
-    let zero = tsynth_sim::objectives::Objectives::default();
+fn failed_score(seeds: &[u64], reason: String, metrics: &[MetricSpec]) -> Score {
+    let zero: tsynth_sim::Values = metrics.iter().map(|m| (m.name.clone(), 0.0)).collect();
     Score {
         seeds: seeds.to_vec(),
-        objectives: ObjectiveScores::from_objectives(&zero, &zero),
+        objectives: ObjectiveScores {
+            mean: zero.clone(),
+            worst: zero,
+        },
         per_seed: Vec::new(),
         violation: SETUP_FAILURE_VIOLATION,
         feasible: false,
@@ -227,21 +232,25 @@ fn failed_score(seeds: &[u64], reason: String) -> Score {
     }
 }
 
-/// Builds a score from per-seed outcomes, replacing non-finite objectives by
-/// [`NON_FINITE_PENALTY`] and making such seeds infeasible.
-fn score_from_outcomes(seeds: &[u64], mut outcomes: Vec<SeedOutcome>) -> Score {
+/// Builds a score from per-seed outcomes, replacing non-finite values of the objectives and
+/// constrained metrics by [`NON_FINITE_PENALTY`] and making such seeds infeasible.
+fn score_from_outcomes(
+    seeds: &[u64],
+    mut outcomes: Vec<SeedOutcome>,
+    selection: &Selection,
+    metrics: &[MetricSpec],
+) -> Score {
+    let checked: Vec<&String> = selection
+        .objectives
+        .iter()
+        .chain(selection.constraints.iter().map(|c| &c.metric))
+        .collect();
     for o in &mut outcomes {
-        let ob = &mut o.objectives;
         let mut bad = Vec::new();
-        for (name, v) in [
-            ("slippage", &mut ob.slippage),
-            ("volatility", &mut ob.volatility),
-            ("rug_risk", &mut ob.rug_risk),
-            ("complexity", &mut ob.complexity),
-        ] {
-            if !v.is_finite() {
+        for (name, v) in o.values.iter_mut() {
+            if checked.contains(&name) && !v.is_finite() {
                 *v = NON_FINITE_PENALTY;
-                bad.push(name);
+                bad.push(name.clone());
             }
         }
         if !bad.is_empty() {
@@ -251,10 +260,10 @@ fn score_from_outcomes(seeds: &[u64], mut outcomes: Vec<SeedOutcome>) -> Score {
             }
         }
     }
-    let agg = Aggregate::from_seeds(&outcomes);
+    let agg = Aggregate::from_seeds(&outcomes, metrics);
     Score {
         seeds: seeds.to_vec(),
-        objectives: ObjectiveScores::from_objectives(&agg.mean, &agg.worst),
+        objectives: ObjectiveScores::from_aggregate(&agg),
         feasible: agg.feasible(),
         violation: if agg.failure.is_some() {
             agg.violation.max(1.0)
@@ -266,66 +275,29 @@ fn score_from_outcomes(seeds: &[u64], mut outcomes: Vec<SeedOutcome>) -> Score {
     }
 }
 
-/// `n` simulation seeds of the search for a run seed: common random numbers shared by every
-/// candidate (a candidate scored on `k` seeds uses the first `k`).
-pub fn search_seeds(run_seed: u64, n: u32) -> Vec<u64> {
-    (0..u64::from(n))
-        .map(|i| tsynth_moo::problem::splitmix64(run_seed ^ tsynth_moo::problem::splitmix64(i)))
-        .collect()
-}
-
-/// `n` held-out seeds: a different stream, and never one of the first `search_max` search
-/// seeds.
-pub fn held_out_seeds(run_seed: u64, n: u32, search_max: u32) -> Vec<u64> {
-    let used = search_seeds(run_seed, search_max);
-    let tag = 0x4845_4C44_2D4F_5554; // "HELD-OUT"
-    let mut out = Vec::with_capacity(n as usize);
-    let mut i = 0u64;
-    while out.len() < n as usize {
-        let s = tsynth_moo::problem::splitmix64(
-            run_seed ^ tsynth_moo::problem::splitmix64(i ^ tag).rotate_left(17),
-        );
-        if !used.contains(&s) && !out.contains(&s) {
-            out.push(s);
-        }
-        i += 1;
-    }
-    out
-}
+pub use tsynth_sim::seeds::{held_out_seeds, search_seeds};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn held_out_seeds_are_disjoint_and_stable() {
-        let s = search_seeds(7, 6);
-        let h = held_out_seeds(7, 8, 6);
-        assert_eq!(h.len(), 8);
-        assert!(h.iter().all(|x| !s.contains(x)));
-        assert_eq!(h, held_out_seeds(7, 8, 6));
-        assert_ne!(search_seeds(7, 2), search_seeds(8, 2));
-        assert_eq!(search_seeds(7, 2), s[..2]);
-    }
-
-    #[test]
     fn non_finite_objectives_make_a_seed_infeasible() {
         let o = SeedOutcome {
             seed: 1,
-            objectives: tsynth_sim::objectives::Objectives {
-                slippage: f64::INFINITY,
-                volatility: 0.1,
-                rug_risk: 0.0,
-                complexity: 5.0,
-            },
-            counts: Default::default(),
+            values: [("cost".to_string(), f64::INFINITY), ("risk".to_string(), 0.1)].into(),
             violation: 0.0,
             failure: None,
         };
-        let s = score_from_outcomes(&[1], vec![o]);
+        let selection = Selection {
+            objectives: vec!["cost".into(), "risk".into()],
+            constraints: vec![],
+            better: Default::default(),
+        };
+        let s = score_from_outcomes(&[1], vec![o], &selection, &[]);
         assert!(!s.feasible);
-        assert_eq!(s.objectives.mean["slippage"], NON_FINITE_PENALTY);
-        assert_eq!(s.failure.as_deref(), Some("non-finite slippage"));
+        assert_eq!(s.objectives.mean["cost"], NON_FINITE_PENALTY);
+        assert_eq!(s.failure.as_deref(), Some("non-finite cost"));
         assert!(s.violation >= 1.0);
     }
 }

@@ -76,14 +76,15 @@ impl<'a> GrammarProblem<'a> {
     /// within [`RANKING_ZERO`] of 0 rank as 0, so floating-point noise (a fixed-rate pool's
     /// slippage of -1.5e-16) does not make otherwise equal designs mutually non-dominated.
     pub fn ranking(&self, scored: &Scored) -> (Vec<f64>, f64) {
-        let names: Vec<String> = tsynth_sim::objectives::OBJECTIVE_NAMES
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let sim = self.pipeline.simulator();
         let v = scored
             .score
             .objectives
-            .vector(self.config.engine.aggregation, &names)
+            .ranking(
+                self.config.engine.aggregation,
+                sim.selection(),
+                sim.metrics(),
+            )
             .into_iter()
             .map(|x| if x.abs() < RANKING_ZERO { 0.0 } else { x })
             .collect();
@@ -97,7 +98,7 @@ impl Problem for GrammarProblem<'_> {
     type Error = std::convert::Infallible;
 
     fn num_objectives(&self) -> usize {
-        tsynth_sim::objectives::OBJECTIVE_NAMES.len()
+        self.pipeline.simulator().selection().objectives.len()
     }
 
     fn random_genotype(&self, rng: &mut MooRng) -> Genotype {

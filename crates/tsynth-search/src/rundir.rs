@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tsynth_sim::objectives::{Objectives, SeedOutcome};
+use tsynth_sim::metrics::{BetterRule, Constraint, MetricSpec, Selection, Values};
+use tsynth_sim::{Aggregate, SeedOutcome};
 
 use crate::error::{Result, SearchError};
 
@@ -31,6 +32,10 @@ pub const ARCHIVE_JSON: &str = "archive.json";
 pub const CHECKPOINT: &str = "checkpoint";
 /// Folder of the archive members' source sets.
 pub const SOURCES_DIR: &str = "sources";
+/// Version of the run-directory format (`run.toml` and `archive.json` carry it as
+/// `format`). Format 2: objectives are named vectors chosen by the run from the domain's
+/// metrics; format 1 (no `format` key) had four fixed objectives.
+pub const FORMAT: u32 = 2;
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, flushed, then
 /// renamed over `path`).
@@ -100,8 +105,12 @@ impl Aggregation {
 /// `run.toml`: the full configuration of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunConfig {
+    /// Run-directory format ([`FORMAT`]).
+    pub format: u32,
     /// `"evolve"` or `"tune"`.
     pub command: String,
+    /// The simulation domain (as the scenario names it).
+    pub domain: String,
     /// Version of tsynth that made the run.
     pub tsynth_version: String,
     /// The grammar (evolve; tune: the design's grammar).
@@ -126,9 +135,19 @@ pub struct RunConfig {
     pub held_out_seeds: u32,
     /// Aggregation of per-seed objectives used by the search.
     pub aggregation: Aggregation,
-    /// Objective names (all minimised), in vector order.
+    /// Objective names, in vector order.
     pub objectives: Vec<String>,
-    /// Reference point of the hypervolume, in objective order.
+    /// Constraints in force.
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    /// What "better than a known design" means.
+    #[serde(default)]
+    pub better: BetterRule,
+    /// Every metric the domain measures (name, direction, unit, meaning).
+    #[serde(default)]
+    pub metrics: Vec<MetricSpec>,
+    /// Reference point of the hypervolume, in objective order (ranking space: maximised
+    /// objectives negated).
     pub reference_point: Vec<f64>,
     /// solc version used.
     pub compiler_version: String,
@@ -176,30 +195,40 @@ pub struct ObjectiveScores {
 }
 
 impl ObjectiveScores {
-    /// From the simulator's aggregate objectives.
-    pub fn from_objectives(mean: &Objectives, worst: &Objectives) -> Self {
-        let named = |o: &Objectives| {
-            tsynth_sim::objectives::OBJECTIVE_NAMES
-                .iter()
-                .map(|&n| (n.to_string(), o.get(n).unwrap_or(f64::NAN)))
-                .collect()
-        };
+    /// From the simulator's aggregate.
+    pub fn from_aggregate(a: &Aggregate) -> Self {
         Self {
-            mean: named(mean),
-            worst: named(worst),
+            mean: a.mean.clone(),
+            worst: a.worst.clone(),
         }
     }
 
-    /// The values of `aggregation`, in `names` order.
-    pub fn vector(&self, aggregation: Aggregation, names: &[String]) -> Vec<f64> {
-        let map = match aggregation {
+    /// The values of `aggregation`.
+    pub fn values(&self, aggregation: Aggregation) -> &Values {
+        match aggregation {
             Aggregation::Mean => &self.mean,
             Aggregation::Worst => &self.worst,
-        };
+        }
+    }
+
+    /// The values of `aggregation`, in `names` order (NaN for a missing name).
+    pub fn vector(&self, aggregation: Aggregation, names: &[String]) -> Vec<f64> {
+        let map = self.values(aggregation);
         names
             .iter()
             .map(|n| map.get(n).copied().unwrap_or(f64::NAN))
             .collect()
+    }
+
+    /// The objective vector of `selection` as the optimiser ranks it (maximised metrics
+    /// negated).
+    pub fn ranking(
+        &self,
+        aggregation: Aggregation,
+        selection: &Selection,
+        metrics: &[MetricSpec],
+    ) -> Vec<f64> {
+        selection.ranking(metrics, self.values(aggregation))
     }
 }
 
@@ -268,6 +297,26 @@ pub fn blocks_and_params(
     (blocks, params)
 }
 
+fn check_format(path: &Path, found: Option<i64>) -> Result<()> {
+    match found {
+        Some(f) if f == i64::from(FORMAT) => Ok(()),
+        Some(f) => Err(SearchError::format(
+            path,
+            format!(
+                "run-directory format {f}; this tsynth reads format {FORMAT} (use the tsynth \
+                 version that made the run, or run it again)"
+            ),
+        )),
+        None => Err(SearchError::format(
+            path,
+            format!(
+                "made by an older tsynth (run-directory format 1, four fixed objectives); this \
+                 tsynth reads format {FORMAT} (named objectives): run it again"
+            ),
+        )),
+    }
+}
+
 /// One member of `archive.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArchiveMember {
@@ -304,8 +353,13 @@ pub struct ArchiveMember {
 /// `archive.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArchiveFile {
+    /// Run-directory format ([`FORMAT`]).
+    pub format: u32,
     /// Objective names, in vector order.
     pub objectives: Vec<String>,
+    /// Every metric the domain measures (directions, units, meanings).
+    #[serde(default)]
+    pub metrics: Vec<MetricSpec>,
     /// Aggregation the search ranked by.
     #[serde(default)]
     pub aggregation: Aggregation,
@@ -371,10 +425,13 @@ impl RunDir {
         write_atomic(&path, text.as_bytes())
     }
 
-    /// Reads `run.toml`.
+    /// Reads `run.toml`; a run of another format is refused with a clear message.
     pub fn read_config(&self) -> Result<RunConfig> {
         let path = self.file(RUN_TOML);
         let text = std::fs::read_to_string(&path).map_err(|e| SearchError::io(&path, e))?;
+        let table: toml::Table =
+            toml::from_str(&text).map_err(|e| SearchError::format(&path, e.message().trim()))?;
+        check_format(&path, table.get("format").and_then(|v| v.as_integer()))?;
         toml::from_str(&text).map_err(|e| SearchError::format(&path, e.message().trim()))
     }
 
@@ -412,10 +469,14 @@ impl RunDir {
         self.write_json_file(ARCHIVE_JSON, archive)
     }
 
-    /// Reads `archive.json`.
+    /// Reads `archive.json`; an archive of another format is refused with a clear message.
     pub fn read_archive(&self) -> Result<ArchiveFile> {
-        self.read_json(ARCHIVE_JSON)?
-            .ok_or_else(|| SearchError::format(self.file(ARCHIVE_JSON), "no archive written yet"))
+        let path = self.file(ARCHIVE_JSON);
+        let raw: serde_json::Value = self
+            .read_json(ARCHIVE_JSON)?
+            .ok_or_else(|| SearchError::format(&path, "no archive written yet"))?;
+        check_format(&path, raw.get("format").and_then(|v| v.as_i64()))?;
+        serde_json::from_value(raw).map_err(|e| SearchError::format(&path, e))
     }
 
     /// Writes the source set of a structure to `sources/<structure_hash>/` (each file

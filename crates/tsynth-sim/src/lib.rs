@@ -1,17 +1,35 @@
-//! `tsynth-sim` — TokenSPICE's job, in process: agent-based simulation of a candidate pool in
-//! the revm world, with honest agents, adversaries probing forks, KPIs per tick and the
-//! objectives the optimizer minimises.
+//! `tsynth-sim` — the domain-free simulation engine (TokenSPICE's job, in process).
+//!
+//! A [`Domain`] describes one kind of mechanism (its environment, agents, adversaries,
+//! scenario schema, KPIs and metrics); the engine runs it: compile → deploy the environment →
+//! a per-seed copy of the candidate's world → the tick loop with block time → probes on forks
+//! → KPI series → per-seed named values → aggregation over seeds. Search and the CLI hold a
+//! simulator as `dyn` [`Simulate`], never naming a domain or a metric.
+//!
+//! * [`domain`]: the [`Domain`] trait, [`Probe`], [`Fatal`].
+//! * [`metrics`]: metric declarations and the run's [`Selection`] of objectives and
+//!   constraints.
+//! * [`engine`]: the tick loop, one seed or many on rayon.
+//! * [`simulator`]: [`Simulator`], [`Simulate`], [`DomainEntry`] for a CLI registry.
+//! * [`scenario`]: `domain = ...`, `[run]`, positioned errors, checked number types.
+//! * [`kpi`], [`outcome`], [`seeds`], [`units`], [`complexity`], [`stats`].
 
-pub mod adversary;
-pub mod agents;
 pub mod complexity;
-pub mod deploy;
-pub mod objectives;
-pub mod run;
+pub mod domain;
+pub mod engine;
+pub mod kpi;
+pub mod metrics;
+pub mod outcome;
 pub mod scenario;
-pub mod setup;
+pub mod seeds;
 pub mod simulator;
+pub mod stats;
 pub mod units;
 
-pub use scenario::Scenario;
-pub use simulator::{Evaluation, Simulator};
+pub use domain::{Domain, DomainError, Fatal, Probe};
+pub use engine::SeedRun;
+pub use kpi::{KpiSeries, PlotSpec};
+pub use metrics::{BetterRule, Constraint, Direction, MetricSpec, Selection, Values};
+pub use outcome::{Aggregate, SeedOutcome};
+pub use scenario::{RunSpec, ScenarioError};
+pub use simulator::{DomainEntry, Entry, Registry, SimError, SimEvaluation, Simulate, Simulator};

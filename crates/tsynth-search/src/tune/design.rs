@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use tsynth_grammar::param::ParamSpec;
 use tsynth_grammar::tree::VarKind;
 use tsynth_grammar::{Genotype, Library};
-use tsynth_sim::Simulator;
-use tsynth_sim::objectives::OBJECTIVE_NAMES;
+use tsynth_sim::Simulate;
 
 use super::{Scored, TuneError, TuneFunction};
 pub use crate::rundir::Aggregation;
@@ -138,17 +137,19 @@ pub struct DesignEval {
     /// Structure + parameter hash.
     pub full_hash: String,
     /// The simulation's result (per seed and aggregate).
-    pub evaluation: tsynth_sim::Evaluation,
+    pub evaluation: tsynth_sim::SimEvaluation,
 }
 
 impl DesignEval {
-    /// The objectives under `aggregation`, in [`OBJECTIVE_NAMES`] order.
-    pub fn objectives(&self, aggregation: Aggregation) -> Vec<f64> {
+    /// The objectives of `sim`'s selection under `aggregation`, as the optimiser ranks them
+    /// (maximised metrics negated).
+    pub fn objectives(&self, aggregation: Aggregation, sim: &dyn Simulate) -> Vec<f64> {
         let a = &self.evaluation.aggregate;
-        match aggregation {
-            Aggregation::Mean => a.mean.to_vec(),
-            Aggregation::Worst => a.worst.to_vec(),
-        }
+        let values = match aggregation {
+            Aggregation::Mean => &a.mean,
+            Aggregation::Worst => &a.worst,
+        };
+        sim.selection().ranking(sim.metrics(), values)
     }
 }
 
@@ -157,7 +158,7 @@ impl DesignEval {
 pub struct DesignFunction<'a> {
     space: &'a DesignSpace,
     params: Vec<TunedParam>,
-    sim: &'a Simulator,
+    sim: &'a dyn Simulate,
     seeds: Vec<u64>,
     aggregation: Aggregation,
     cache: Mutex<HashMap<String, DesignEval>>,
@@ -168,7 +169,7 @@ impl<'a> DesignFunction<'a> {
     pub fn new(
         space: &'a DesignSpace,
         params: Vec<TunedParam>,
-        sim: &'a Simulator,
+        sim: &'a dyn Simulate,
         seeds: Vec<u64>,
         aggregation: Aggregation,
     ) -> Self {
@@ -207,7 +208,7 @@ impl<'a> DesignFunction<'a> {
 /// Decodes, emits and simulates `g` on `seeds`.
 pub fn evaluate_genotype(
     library: &Library,
-    sim: &Simulator,
+    sim: &dyn Simulate,
     g: &Genotype,
     seeds: &[u64],
 ) -> Result<DesignEval, TuneError> {
@@ -228,7 +229,7 @@ impl TuneFunction for DesignFunction<'_> {
     type Error = TuneError;
 
     fn objective_names(&self) -> Vec<String> {
-        OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect()
+        self.sim.selection().objectives.clone()
     }
 
     fn evaluate(&self, genes: &[f64]) -> Result<Scored<DesignEval>, TuneError> {
@@ -264,7 +265,7 @@ impl TuneFunction for DesignFunction<'_> {
             }
         };
         Ok(Scored {
-            objectives: eval.objectives(self.aggregation),
+            objectives: eval.objectives(self.aggregation, self.sim),
             violation: eval.evaluation.aggregate.violation,
             extra: eval,
         })

@@ -80,7 +80,7 @@ pub fn score(eval: &DesignEval, violation: f64) -> Score {
     let a = &eval.evaluation.aggregate;
     Score {
         seeds: eval.evaluation.seeds.iter().map(|s| s.seed).collect(),
-        objectives: ObjectiveScores::from_objectives(&a.mean, &a.worst),
+        objectives: ObjectiveScores::from_aggregate(a),
         per_seed: eval.evaluation.seeds.clone(),
         violation,
         feasible: violation <= 0.0,

@@ -1,9 +1,9 @@
 //! Weighted math of the building blocks in the EVM against the reference numbers (Ocean V3)
 //! and against an f64 evaluation of Balancer's out-given-in formula.
 
-mod blocks_common;
 
-use blocks_common::*;
+
+use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tsynth_evm::U256;

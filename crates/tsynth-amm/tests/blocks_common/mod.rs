@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use tsynth_evm::bindings::{IDataPool, IERC20};
+use tsynth_amm::bindings::IDataPool;
+use tsynth_evm::bindings::IERC20;
 use tsynth_evm::{Address, EvmError, U256, World, sol};
-use tsynth_sim::deploy::{
+use tsynth_amm::deploy::{
     DeployError, DeployedPool, Env, EnvAccounts, EnvArtifacts, PoolSetup, building_blocks_dir,
     compile_candidate, load_sources,
 };
@@ -340,4 +341,4 @@ pub use IOrder as Order;
 #[allow(unused_imports)]
 pub use IPoolExtra as Extra;
 #[allow(unused_imports)]
-pub use tsynth_evm::bindings::IDataPool as Pool;
+pub use tsynth_amm::bindings::IDataPool as Pool;

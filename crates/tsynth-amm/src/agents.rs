@@ -5,11 +5,13 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use tsynth_evm::bindings::IDataPool;
 use tsynth_evm::{Address, EvmError, U256, World};
 
 use crate::scenario::{AgentKind, AgentSpec, PublisherSpec};
-use crate::units::{ONE, scale};
+use crate::bindings::IDataPool;
+pub use tsynth_sim::Fatal;
+use tsynth_sim::stats::count_call;
+use tsynth_sim::units::{ONE, scale};
 
 alloy_sol_types::sol! {
     /// The environment datatoken's consume entry point.
@@ -22,19 +24,6 @@ alloy_sol_types::sol! {
     error StakeLocked(uint256 until);
     error WithdrawLimitExceeded(uint256 requested, uint256 available);
     error BuyCapExceeded(uint256 requested, uint256 available);
-}
-
-static EVM_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Counts one EVM call made by the simulation (for benchmarks; relaxed, nearly free).
-#[inline]
-pub fn count_call() {
-    EVM_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// EVM calls made by simulations in this process so far (all threads).
-pub fn evm_calls() -> u64 {
-    EVM_CALLS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Addresses of the contracts a simulation talks to.
@@ -57,16 +46,6 @@ pub enum TxOutcome<T> {
     Policy,
     /// Reverted or halted for any other reason.
     Failed,
-}
-
-/// An error that ends a simulation: the candidate is infeasible for this seed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{what}: {source}")]
-pub struct Fatal {
-    /// What was being done.
-    pub what: String,
-    /// The EVM error.
-    pub source: EvmError,
 }
 
 /// Sends one call and classifies the result. Out of gas and harness-level errors are fatal.

@@ -3,7 +3,7 @@
 //! `transact_commit` on the same candidate pool in the same run.
 //!
 //! ```sh
-//! cargo run --release -p tsynth-sim --example bench_sim -- \
+//! cargo run --release -p tsynth-amm --example bench_sim -- \
 //!     [--design designs/ocean-v4.1.toml] [--scenario scenarios/default.toml] [--sims 32]
 //! ```
 
@@ -15,11 +15,13 @@ use revm::context::{CfgEnv, TxEnv};
 use revm::handler::MainnetContext;
 use revm::primitives::TxKind;
 use revm::{ExecuteCommitEvm, MainBuilder};
-use tsynth_evm::bindings::IDataPool;
+use tsynth_amm::bindings::IDataPool;
 use tsynth_evm::{SpecId, U256};
 use tsynth_grammar::Design;
-use tsynth_sim::deploy::compile_candidate;
-use tsynth_sim::{Scenario, Simulator, agents, setup};
+use tsynth_amm::deploy::compile_candidate;
+use tsynth_amm::{AmmDomain, Scenario, setup};
+use tsynth_sim::stats::evm_calls;
+use tsynth_sim::{Simulate, Simulator};
 use tsynth_solc::{Compiler, Settings};
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
@@ -42,6 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let params = emitted.param_words();
     let compiler = Compiler::shared()?;
     let sim = Simulator::new(
+        AmmDomain,
         scenario.clone(),
         compiler,
         &library.blocks_dir,
@@ -61,11 +64,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .num_threads(threads)
             .build()?;
         let seeds: Vec<u64> = (1..=sims).collect();
-        let calls0 = agents::evm_calls();
+        let calls0 = evm_calls();
         let t = Instant::now();
         pool.install(|| sim.evaluate(&emitted.sources, &params, &seeds, false));
         let secs = t.elapsed().as_secs_f64();
-        let calls = (agents::evm_calls() - calls0) as f64;
+        let calls = (evm_calls() - calls0) as f64;
         let rate = sims as f64 / secs;
         println!(
             "threads {threads}: {sims} sims in {secs:.3} s = {rate:.1} sims/s ({:.1} per core), {:.0} ticks/s, {:.0} EVM calls/sim, {:.0} EVM calls/s",
@@ -82,17 +85,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Raw revm on the same candidate: alternate buy and sell swaps by a funded agent.
     let art = compile_candidate(compiler, emitted.sources.clone(), &Settings::default())?;
-    let env = tsynth_sim::deploy::Env::deploy(
-        &tsynth_sim::deploy::EnvArtifacts::compile(
+    let env = tsynth_amm::deploy::Env::deploy(
+        &tsynth_amm::deploy::EnvArtifacts::compile(
             compiler,
-            &tsynth_sim::deploy::load_sources(&library.blocks_dir)?,
+            &tsynth_amm::deploy::load_sources(&library.blocks_dir)?,
             &Settings::default(),
         )?,
         Default::default(),
     )?;
-    let prepared = setup::prepare(&env, &art, &params, &scenario, 0.0)?;
+    let (snapshot, prepared) = setup::prepare(&env, &art, &params, &scenario)?;
     let trader = prepared.agents[0];
-    let mut world = prepared.snapshot.to_world();
+    let mut world = snapshot.to_world();
     let buy = IDataPool::buyDtCall {
         baseIn: U256::from(10u64).pow(U256::from(16u64)),
         minDtOut: U256::ZERO,

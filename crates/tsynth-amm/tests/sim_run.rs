@@ -1,19 +1,22 @@
 //! The simulator end to end: adversaries on the reference designs, determinism across thread
 //! counts, infeasible results instead of crashes.
 
-mod blocks_common;
+
 
 use std::path::{Path, PathBuf};
 
-use blocks_common::{Block, block, candidate_source, fixture, wad};
+use crate::blocks_common::{Block, block, candidate_source, fixture, wad};
 use tsynth_evm::U256;
-use tsynth_evm::bindings::IDataPool;
-use tsynth_sim::adversary;
-use tsynth_sim::deploy::building_blocks_dir;
-use tsynth_sim::run::{self, Prepared};
-use tsynth_sim::setup::{self, ATTACKER};
+use tsynth_amm::bindings::IDataPool;
+use tsynth_amm::adversary;
+use tsynth_amm::deploy::building_blocks_dir;
+use tsynth_amm::domain::run_seed;
+use tsynth_amm::setup::Prepared;
+use tsynth_evm::Snapshot;
+use tsynth_amm::setup::{self, ATTACKER};
 use tsynth_sim::units::{to_tokens, to_wei};
-use tsynth_sim::{Scenario, Simulator};
+use tsynth_amm::{AmmDomain, Scenario};
+use tsynth_sim::{Simulate, Simulator};
 use tsynth_solc::{Compiler, Settings};
 
 fn repo() -> PathBuf {
@@ -24,8 +27,9 @@ fn scenario(name: &str) -> Scenario {
     Scenario::load(&repo().join("scenarios").join(name)).expect("scenario parses")
 }
 
-fn simulator(s: Scenario) -> Simulator {
+fn simulator(s: Scenario) -> Simulator<AmmDomain> {
     Simulator::new(
+        AmmDomain,
         s,
         Compiler::shared().expect("compiler"),
         &building_blocks_dir(),
@@ -59,25 +63,25 @@ fn sources(blocks: &[Block<'_>]) -> (std::collections::BTreeMap<String, String>,
     (s, params)
 }
 
-fn prepared(blocks: &[Block<'_>], scenario: &Scenario) -> Prepared {
+fn prepared(blocks: &[Block<'_>], scenario: &Scenario) -> (Snapshot, Prepared) {
     let (src, params) = sources(blocks);
-    let art = tsynth_sim::deploy::compile_candidate(
+    let art = tsynth_amm::deploy::compile_candidate(
         Compiler::shared().unwrap(),
         src,
         &Settings::default(),
     )
     .expect("compiles");
-    setup::prepare(&fixture().1, &art, &params, scenario, 0.0).expect("set-up")
+    setup::prepare(&fixture().1, &art, &params, scenario).expect("set-up")
 }
 
 #[test]
 fn attacker_one_loop_on_v4_without_fees_nets_111() {
     let s = scenario("exploit.toml");
-    let p = prepared(
+    let (snap, p) = prepared(
         &v4("0", "0", "LinearOneSided", block("guard", "NoGuard", &[])),
         &s,
     );
-    let mut world = p.snapshot.to_world();
+    let mut world = snap.to_world();
     let gain = adversary::stake_loop(&mut world, &p.contracts, ATTACKER, to_wei(1000.0), 1)
         .expect("loop runs");
     assert!(
@@ -116,12 +120,12 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         shipped.aggregate.failure
     );
     assert!(
-        shipped.aggregate.worst.rug_risk >= 0.08,
+        shipped.aggregate.worst["rug_risk"] >= 0.08,
         "{:?}",
         shipped.aggregate
     );
     assert!(
-        shipped.aggregate.mean.rug_risk >= 0.08,
+        shipped.aggregate.mean["rug_risk"] >= 0.08,
         "{:?}",
         shipped.aggregate
     );
@@ -135,7 +139,7 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
     ));
     assert!(v3_staking.aggregate.failure.is_none());
     assert!(
-        v3_staking.aggregate.worst.rug_risk < 1e-9,
+        v3_staking.aggregate.worst["rug_risk"] < 1e-9,
         "{:?}",
         v3_staking.aggregate
     );
@@ -149,7 +153,7 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
     ));
     assert!(locked.aggregate.failure.is_none());
     assert_eq!(
-        locked.aggregate.worst.rug_risk, 0.0,
+        locked.aggregate.worst["rug_risk"], 0.0,
         "{:?}",
         locked.aggregate
     );
@@ -179,12 +183,12 @@ fn same_seed_same_result_with_one_and_two_threads() {
     let one = with(1);
     assert_eq!(one, with(2));
     // And the seeds really differ from each other (the test would be empty otherwise).
-    let ev: tsynth_sim::Evaluation = serde_json::from_str(&one).unwrap();
+    let ev: tsynth_sim::SimEvaluation = serde_json::from_str(&one).unwrap();
     assert_ne!(
-        ev.seeds[0].objectives.volatility,
-        ev.seeds[1].objectives.volatility
+        ev.seeds[0].values["volatility"],
+        ev.seeds[1].values["volatility"]
     );
-    assert!(ev.seeds.iter().all(|s| s.counts.honest_txs > 0));
+    assert!(ev.seeds.iter().all(|s| s.values["honest_txs"] > 0.0));
 }
 
 #[test]
@@ -223,7 +227,7 @@ fn compile_error_is_an_infeasible_result() {
 #[test]
 fn agent_out_of_gas_is_an_infeasible_result() {
     let s = scenario("exploit.toml");
-    let mut p = prepared(
+    let (snap, p) = prepared(
         &v4(
             "0.001",
             "0.001",
@@ -232,10 +236,9 @@ fn agent_out_of_gas_is_an_infeasible_result() {
         ),
         &s,
     );
-    let mut w = p.snapshot.to_world();
+    let mut w = snap.to_world();
     w.set_tx_gas_limit(25_000).unwrap(); // enough for a view, not for a swap
-    p.snapshot = w.snapshot();
-    let r = run::run_seed(&p, &s, 3, false);
+    let r = run_seed(&w.snapshot(), &p, &s, 3, false);
     let why = r.outcome.failure.expect("failure");
     assert!(why.contains("out of gas"), "{why}");
     assert!(r.outcome.violation > 0.0);
@@ -245,7 +248,7 @@ fn agent_out_of_gas_is_an_infeasible_result() {
 fn kpis_are_recorded_per_tick_and_consistent() {
     let mut s = scenario("default.toml");
     s.run.ticks = 120;
-    let p = prepared(
+    let (snap, p) = prepared(
         &v4(
             "0.003",
             "0.001",
@@ -254,23 +257,21 @@ fn kpis_are_recorded_per_tick_and_consistent() {
         ),
         &s,
     );
-    let r = run::run_seed(&p, &s, 5, true);
+    let r = run_seed(&snap, &p, &s, 5, true);
+    let k = &r.kpis;
+    let col = |name: &str, row: usize| k.rows[row][k.column(name).expect(name)];
     assert!(r.outcome.failure.is_none(), "{:?}", r.outcome.failure);
-    assert_eq!(r.kpis.len(), 121);
-    assert_eq!(r.kpis[0].tick, 0);
-    assert!((r.kpis[0].base_balance - 1000.0).abs() < 1e-9);
+    assert_eq!(k.rows.len(), 121);
+    assert_eq!(col("tick", 0), 0.0);
+    assert!((col("base_balance", 0) - 1000.0).abs() < 1e-9);
     // Block number and time advance by one block per tick.
-    assert_eq!(r.kpis[120].block - r.kpis[0].block, 120);
-    assert_eq!(r.kpis[120].timestamp - r.kpis[0].timestamp, 120 * 12);
+    assert_eq!(col("block", 120) - col("block", 0), 120.0);
+    assert_eq!(col("timestamp", 120) - col("timestamp", 0), 120.0 * 12.0);
     // Swap volume only grows; consumers ordered something.
-    assert!(
-        r.kpis
-            .windows(2)
-            .all(|w| w[1].swap_volume >= w[0].swap_volume)
-    );
-    assert!(r.kpis[120].consume_volume > 0.0);
+    assert!((1..=120).all(|i| col("swap_volume", i) >= col("swap_volume", i - 1)));
+    assert!(col("consume_volume", 120) > 0.0);
     let mut csv = Vec::new();
-    run::write_kpis_csv(&r.kpis, &mut csv).unwrap();
+    k.write_csv(&mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
     assert_eq!(text.lines().count(), 122);
     assert!(text.starts_with("tick,block,timestamp,spot_price"));

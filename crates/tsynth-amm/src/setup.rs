@@ -2,15 +2,35 @@
 //! the pool deployed and initialised by the publisher, every agent funded with its capital
 //! and its allowances given.
 
-use tsynth_evm::bindings::{IDataPool, IERC20};
-use tsynth_evm::{Address, EvmError, U256, World};
+use tsynth_evm::bindings::IERC20;
+use tsynth_evm::{Address, EvmError, Snapshot, U256, World};
+use tsynth_sim::units::to_wei;
 use tsynth_solc::ContractArtifact;
 
 use crate::agents::{Contracts, Holdings};
+use crate::bindings::IDataPool;
 use crate::deploy::{DeployError, Env, PoolSetup, SetupStep};
-use crate::run::Prepared;
 use crate::scenario::Scenario;
-use crate::units::to_wei;
+
+/// A candidate pool deployed, initialised and surrounded by funded agents: what every seed
+/// starts from besides the world snapshot (tick 0).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Token and pool addresses.
+    pub contracts: Contracts,
+    /// The publisher's account.
+    pub publisher: Address,
+    /// What the publisher holds after initialising.
+    pub publisher_holdings: Holdings,
+    /// Every base token the publisher ever owned: seed liquidity plus capital.
+    pub publisher_endowment: U256,
+    /// The July-2022 attacker's account (funded with the scenario's attacker capital).
+    pub attacker: Address,
+    /// An account with a large base balance used for dry-run slippage probes.
+    pub prober: Address,
+    /// Honest agents' accounts, in scenario order (groups expanded).
+    pub agents: Vec<Address>,
+}
 
 /// The publisher's account.
 pub const PUBLISHER: Address = Address::repeat_byte(0xb0);
@@ -30,14 +50,13 @@ pub fn agent_address(i: usize) -> Address {
 }
 
 /// Deploys `candidate` with block parameters `params` into a copy of `env`, initialises it as
-/// the scenario says, and funds every agent. `complexity` is carried into the objectives.
+/// the scenario says, and funds every agent; returns the state at tick 0 and the accounts.
 pub fn prepare(
     env: &Env,
     candidate: &ContractArtifact,
     params: &[U256],
     scenario: &Scenario,
-    complexity: f64,
-) -> Result<Prepared, DeployError> {
+) -> Result<(Snapshot, Prepared), DeployError> {
     let mut world = env.world();
     let setup = PoolSetup {
         publisher: PUBLISHER,
@@ -96,8 +115,7 @@ pub fn prepare(
             )
             .map_err(|e| setup_err(env, candidate, SetupStep::ReadHoldings, e))?,
     };
-    Ok(Prepared {
-        snapshot: world.snapshot(),
+    Ok((world.snapshot(), Prepared {
         contracts,
         publisher: PUBLISHER,
         publisher_holdings,
@@ -105,8 +123,7 @@ pub fn prepare(
         attacker: ATTACKER,
         prober: PROBER,
         agents,
-        complexity,
-    })
+    }))
 }
 
 fn setup_err(env: &Env, candidate: &ContractArtifact, step: SetupStep, e: EvmError) -> DeployError {

@@ -41,10 +41,8 @@ sol! {
     }
 }
 
-/// Source unit name of the generated candidate.
-pub const CANDIDATE_UNIT: &str = "Candidate.sol";
-/// Name of the generated candidate contract.
-pub const CANDIDATE_CONTRACT: &str = "Candidate";
+use tsynth_sim::simulator::{CANDIDATE_CONTRACT, CANDIDATE_UNIT};
+
 /// Source units the environment needs (names relative to `building-blocks/`).
 pub const ENV_UNITS: [&str; 4] = [
     "core/IDataPool.sol",
@@ -147,40 +145,15 @@ impl DeployError {
     }
 }
 
-/// Reads every `.sol` file under `dir` into a map keyed by source unit name (the path
-/// relative to `dir`, with `/` separators), as the compiler expects.
+/// Reads every `.sol` file under `dir` (see [`tsynth_sim::simulator::load_sources`]).
 pub fn load_sources(dir: &Path) -> Result<BTreeMap<String, String>, DeployError> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|source| DeployError::Io {
-            path: d.clone(),
-            source,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|source| DeployError::Io {
-                path: d.clone(),
-                source,
-            })?;
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "sol") {
-                let text = std::fs::read_to_string(&path).map_err(|source| DeployError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                let rel = path.strip_prefix(dir).unwrap_or(&path);
-                let unit = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.insert(unit, text);
-            }
-        }
-    }
-    Ok(out)
+    tsynth_sim::simulator::load_sources(dir).map_err(|e| match e {
+        tsynth_sim::SimError::Io { path, source } => DeployError::Io { path, source },
+        other => DeployError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 fn compile_one(

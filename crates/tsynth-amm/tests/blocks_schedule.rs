@@ -1,8 +1,8 @@
 //! Time-dependent blocks: the Dutch-auction weight schedule, vesting, the launch fee.
 
-mod blocks_common;
 
-use blocks_common::*;
+
+use crate::blocks_common::*;
 use tsynth_evm::U256;
 
 fn blocks_with<'a>(pricing: Block<'a>, fee: Block<'a>, allocation: Block<'a>) -> Vec<Block<'a>> {

@@ -6,9 +6,9 @@
 //! - The July-2022 attacker repeats stake → buy → unstake → sell within one block while each
 //!   loop profits, with a capital budget; its gain is the best it reached.
 
-use tsynth_evm::bindings::IDataPool;
 use tsynth_evm::{Address, U256, World};
 
+use crate::bindings::IDataPool;
 use crate::agents::{Contracts, Fatal, Holdings, TxCounts, TxOutcome, sell, send, view};
 
 /// Largest share of a pool balance one trade may move: Balancer caps in-amounts at 1/2 of
@@ -19,7 +19,7 @@ const MAX_TRADE_SHARE: f64 = 0.5;
 const MAX_CHUNKS: usize = 8;
 
 fn share_of(amount: U256, fraction: f64) -> U256 {
-    crate::units::scale(amount, fraction)
+    tsynth_sim::units::scale(amount, fraction)
 }
 
 /// Sells up to `h.dt` in chunks no larger than the pool can take; stops at the first failure.
@@ -85,8 +85,8 @@ pub fn rug_pull(
     endowment: U256,
 ) -> Result<U256, Fatal> {
     let mut counts = TxCounts::default();
-    crate::agents::count_call();
-    crate::agents::count_call();
+    tsynth_sim::stats::count_call();
+    tsynth_sim::stats::count_call();
     let mut h = Holdings {
         base: world
             .erc20_balance(c.base, publisher)

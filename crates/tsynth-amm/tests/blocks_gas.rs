@@ -2,9 +2,9 @@
 //! (`cargo test -p tsynth-sim --test blocks_gas -- --nocapture`) and bounded so that a
 //! regression (e.g. a runaway power series) fails.
 
-mod blocks_common;
 
-use blocks_common::*;
+
+use crate::blocks_common::*;
 use tsynth_evm::{Address, SolCall, U256};
 use tsynth_solc::Settings;
 

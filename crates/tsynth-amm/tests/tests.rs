@@ -1,0 +1,11 @@
+//! The pool domain's tests, in one binary: block behaviour against the reference math
+//! (`blocks_*`), and the domain simulated end to end (`sim_run`).
+
+mod blocks_common;
+mod blocks_deploy;
+mod blocks_exploit;
+mod blocks_gas;
+mod blocks_math;
+mod blocks_schedule;
+mod blocks_weighted_math;
+mod sim_run;

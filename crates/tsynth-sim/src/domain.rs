@@ -1,0 +1,164 @@
+//! The seam between the engine and a mechanism: the [`Domain`] trait.
+//!
+//! The engine ([`crate::engine`], [`crate::Simulator`]) owns the pipeline every mechanism
+//! shares: compile → deploy of the environment (once per process) → a per-seed copy of the
+//! prepared world → the tick loop with block time → probes on the schedule → the KPI series →
+//! the per-seed outcome (named values, constraint violation, failure) → aggregation over
+//! seeds. A domain owns what is particular to one kind of mechanism: its environment
+//! contracts and deploy sequence, its agents and adversaries, its scenario schema, its KPI
+//! columns, and its metrics.
+//!
+//! # Shape
+//! Like revm's `Handler`, the trait is a set of hooks called in a fixed order, with associated
+//! types for the state that flows between them:
+//!
+//! ```text
+//! parse_scenario ─► Scenario            (once per run)
+//! build_env      ─► Env                 (once per process and scenario)
+//! prepare        ─► (Snapshot, Prepared) (once per candidate: deploy, fund, initialise)
+//! per seed:  start ─► Seed;  for tick in 1..=ticks { advance time; step; [kpis]; [probe] }
+//!            measure(Seed) ─► named values
+//! ```
+//!
+//! Associated types rather than trait objects inside the loop keep the hot path monomorphic
+//! (one tick is a handful of EVM calls; a virtual call per hook would be noise, but boxing
+//! the per-seed state would not be). Search and the CLI see a domain only through the
+//! object-safe [`crate::Simulate`], so they are not generic.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tsynth_evm::{EvmError, Snapshot, U256, World};
+use tsynth_solc::{Compiler, ContractArtifact, Settings};
+
+use crate::kpi::PlotSpec;
+use crate::metrics::{MetricSpec, Selection, Values};
+use crate::scenario::{RunSpec, ScenarioError};
+
+/// A domain's own error (environment or candidate set-up), boxed across the seam.
+pub type DomainError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error that ends one seed's simulation: the candidate is infeasible on that seed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{what}: {source}")]
+pub struct Fatal {
+    /// What was being done.
+    pub what: String,
+    /// The EVM error.
+    pub source: EvmError,
+}
+
+/// The world as a probe sees it: it can read (dry runs) and fork, never commit, so probing
+/// never changes the main path.
+#[derive(Debug)]
+pub struct Probe<'a> {
+    world: &'a mut World,
+}
+
+impl<'a> Probe<'a> {
+    /// Wraps the main world for one probe.
+    pub(crate) fn new(world: &'a mut World) -> Self {
+        Self { world }
+    }
+
+    /// A copy of the current state to act on (an adversary's fork).
+    pub fn fork(&self) -> World {
+        self.world.fork()
+    }
+
+    /// A dry run (no state change) of a `sol!`-bound call.
+    pub fn dry_run_sol<C: tsynth_evm::SolCall>(
+        &mut self,
+        from: tsynth_evm::Address,
+        to: tsynth_evm::Address,
+        call: &C,
+    ) -> Result<C::Return, EvmError> {
+        crate::stats::count_call();
+        self.world.dry_run_sol(from, to, call)
+    }
+
+    /// The current block number.
+    pub fn block_number(&self) -> u64 {
+        self.world.block_number()
+    }
+
+    /// The current block timestamp.
+    pub fn timestamp(&self) -> u64 {
+        self.world.timestamp()
+    }
+}
+
+/// A kind of mechanism, simulated by the engine. See the module documentation for the order
+/// in which the hooks are called.
+pub trait Domain: Send + Sync + 'static {
+    /// The parsed scenario (the domain's schema; it embeds the engine's [`RunSpec`]).
+    type Scenario: Clone + Send + Sync + std::fmt::Debug;
+    /// The deployed environment every candidate starts from.
+    type Env: Send + Sync;
+    /// A candidate deployed and set up (besides its world snapshot): what every seed needs.
+    type Prepared: Send + Sync;
+    /// One seed's mutable state (agents, series being measured).
+    type Seed: Send;
+
+    /// The domain's name, as scenario files and the CLI's registry spell it.
+    fn name(&self) -> &'static str;
+
+    /// Every metric the domain measures (the engine adds [`crate::metrics::COMPLEXITY`]).
+    fn metrics(&self) -> Vec<MetricSpec>;
+
+    /// The default objectives, constraints and comparison rule for `scenario`.
+    fn default_selection(&self, scenario: &Self::Scenario) -> Selection;
+
+    /// Parses scenario text (`path` names the file in messages).
+    fn parse_scenario(&self, text: &str, path: &Path) -> Result<Self::Scenario, ScenarioError>;
+
+    /// The time settings of `scenario`.
+    fn run_spec<'s>(&self, scenario: &'s Self::Scenario) -> &'s RunSpec;
+
+    /// Compiles and deploys the environment from the building-block sources.
+    fn build_env(
+        &self,
+        compiler: &Compiler,
+        blocks: &BTreeMap<String, String>,
+        settings: &Settings,
+    ) -> Result<Self::Env, DomainError>;
+
+    /// Deploys `candidate` (with its block parameters) into a copy of `env` and sets up
+    /// everything a seed starts from; returns that state's snapshot (tick 0) and the rest.
+    fn prepare(
+        &self,
+        env: &Self::Env,
+        candidate: &ContractArtifact,
+        params: &[U256],
+        scenario: &Self::Scenario,
+    ) -> Result<(Snapshot, Self::Prepared), DomainError>;
+
+    /// Starts one seed in `world` (a fresh copy of the prepared snapshot, at tick 0).
+    fn start(
+        &self,
+        prepared: &Self::Prepared,
+        scenario: &Self::Scenario,
+        seed: u64,
+        world: &mut World,
+    ) -> Result<Self::Seed, Fatal>;
+
+    /// One tick: the engine has already advanced block number and time.
+    fn step(&self, seed: &mut Self::Seed, world: &mut World, tick: u32) -> Result<(), Fatal>;
+
+    /// A probe tick: adversaries act on forks, measurements by dry run.
+    fn probe(&self, seed: &mut Self::Seed, probe: &mut Probe<'_>, tick: u32) -> Result<(), Fatal>;
+
+    /// Names of the domain's KPI columns (after the engine's tick, block, timestamp).
+    fn kpi_columns(&self) -> Vec<String>;
+
+    /// The domain's KPI values for the current tick, in [`Domain::kpi_columns`] order.
+    fn kpis(&self, seed: &Self::Seed, world: &mut World, out: &mut Vec<f64>) -> Result<(), Fatal>;
+
+    /// Charts `tsynth sim` draws from the KPIs.
+    fn plots(&self) -> Vec<PlotSpec> {
+        Vec::new()
+    }
+
+    /// The seed's metric values (also after a [`Fatal`] error: what was measured so far).
+    fn measure(&self, seed: Self::Seed, prepared: &Self::Prepared) -> Values;
+}

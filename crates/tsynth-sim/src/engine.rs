@@ -1,0 +1,128 @@
+//! The domain-free simulation loop: one run per seed (tick loop, block time, probes, KPIs,
+//! per-seed outcome), and many seeds in parallel on rayon with results in seed order,
+//! whatever the thread count.
+
+use rayon::prelude::*;
+use tsynth_evm::Snapshot;
+
+use crate::domain::{Domain, Fatal, Probe};
+use crate::kpi::KpiSeries;
+use crate::metrics::{COMPLEXITY, MetricSpec, Selection};
+use crate::outcome::{SETUP_FAILURE_VIOLATION, SeedOutcome};
+
+/// Everything one seed produced.
+#[derive(Debug, Clone)]
+pub struct SeedRun {
+    /// Named values, violation and failure.
+    pub outcome: SeedOutcome,
+    /// Per-tick KPIs when recording was asked for (empty otherwise).
+    pub kpis: KpiSeries,
+}
+
+/// A candidate ready to simulate: its tick-0 snapshot, the domain's prepared state and the
+/// static complexity of its structure.
+pub struct Candidate<'a, D: Domain> {
+    /// The domain.
+    pub domain: &'a D,
+    /// The scenario.
+    pub scenario: &'a D::Scenario,
+    /// State at tick 0 (each seed runs in its own copy).
+    pub snapshot: &'a Snapshot,
+    /// The domain's prepared state.
+    pub prepared: &'a D::Prepared,
+    /// Static complexity (the engine's metric).
+    pub complexity: f64,
+    /// Objectives and constraints (violation per seed).
+    pub selection: &'a Selection,
+    /// Declared metrics (for messages).
+    pub metrics: &'a [MetricSpec],
+}
+
+impl<D: Domain> Candidate<'_, D> {
+    /// Runs one seed. Never panics on a bad design: a [`Fatal`] error becomes an infeasible
+    /// outcome with the tick and the reason.
+    pub fn run_seed(&self, seed: u64, record: bool) -> SeedRun {
+        let d = self.domain;
+        let mut world = self.snapshot.to_world();
+        let columns = if record { d.kpi_columns() } else { Vec::new() };
+        let mut kpis = KpiSeries::new(&columns);
+        let mut failure = None;
+        let mut state = match d.start(self.prepared, self.scenario, seed, &mut world) {
+            Ok(s) => Some(s),
+            Err(f) => {
+                failure = Some(format!("tick 0: {f}"));
+                None
+            }
+        };
+        if let Some(st) = state.as_mut()
+            && let Err((tick, f)) = self.ticks(st, &mut world, record, &mut kpis)
+        {
+            failure = Some(format!("tick {tick}: {f}"));
+        }
+        let mut values = match state {
+            Some(st) => d.measure(st, self.prepared),
+            None => Default::default(),
+        };
+        values.insert(COMPLEXITY.to_string(), self.complexity);
+        let violation = if failure.is_some() {
+            SETUP_FAILURE_VIOLATION
+        } else {
+            self.selection.violation(&values)
+        };
+        SeedRun {
+            outcome: SeedOutcome {
+                seed,
+                values,
+                violation,
+                failure,
+            },
+            kpis,
+        }
+    }
+
+    fn ticks(
+        &self,
+        st: &mut D::Seed,
+        world: &mut tsynth_evm::World,
+        record: bool,
+        kpis: &mut KpiSeries,
+    ) -> Result<(), (u32, Fatal)> {
+        let d = self.domain;
+        let run = d.run_spec(self.scenario);
+        let mut row = Vec::with_capacity(kpis.columns.len());
+        let mut record_row = |st: &D::Seed, world: &mut tsynth_evm::World, tick: u32| {
+            row.clear();
+            row.extend([
+                f64::from(tick),
+                world.block_number() as f64,
+                world.timestamp() as f64,
+            ]);
+            d.kpis(st, world, &mut row)?;
+            kpis.rows.push(row.clone());
+            Ok::<(), Fatal>(())
+        };
+        if record {
+            record_row(st, world, 0).map_err(|f| (0, f))?;
+        }
+        for tick in 1..=run.ticks {
+            world.advance(1, u64::from(run.seconds_per_tick));
+            d.step(st, world, tick).map_err(|f| (tick, f))?;
+            if record {
+                record_row(st, world, tick).map_err(|f| (tick, f))?;
+            }
+            if run.probe_interval > 0 && tick.is_multiple_of(run.probe_interval) {
+                d.probe(st, &mut Probe::new(world), tick)
+                    .map_err(|f| (tick, f))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs every seed on the current rayon pool; results come back in the order of `seeds`.
+    pub fn run_seeds(&self, seeds: &[u64], record: bool) -> Vec<SeedRun> {
+        seeds
+            .par_iter()
+            .map(|&s| self.run_seed(s, record))
+            .collect()
+    }
+}
