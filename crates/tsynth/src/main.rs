@@ -6,6 +6,7 @@
 mod cmd;
 mod fsutil;
 mod plot;
+mod registry;
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use plotters::prelude::*;
-use tsynth_sim::run::TickKpi;
+use tsynth_sim::{KpiSeries, PlotSpec};
 
 /// One line of a chart.
 pub struct Series {
@@ -16,10 +16,13 @@ pub struct Series {
     pub colour: usize,
 }
 
-fn series(label: String, colour: usize, kpis: &[TickKpi], f: impl Fn(&TickKpi) -> f64) -> Series {
+/// Points of a KPI column over time: x in hours since the first recorded tick.
+fn series(label: String, colour: usize, kpis: &KpiSeries, column: &str) -> Series {
+    let pts = kpis.series(column);
+    let t0 = pts.first().map_or(0.0, |p| p.0);
     Series {
         label,
-        points: kpis.iter().map(|k| (k.tick as f64, f(k))).collect(),
+        points: pts.into_iter().map(|(t, v)| ((t - t0) / 3600.0, v)).collect(),
         colour,
     }
 }
@@ -62,7 +65,7 @@ where
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     chart
         .configure_mesh()
-        .x_desc("tick")
+        .x_desc("hours since launch")
         .y_desc(y_label)
         .draw()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -109,27 +112,23 @@ pub fn chart(dir: &Path, stem: &str, title: &str, y_label: &str, lines: &[Series
     Ok(())
 }
 
-/// Price and pool-balance charts for every seed's KPIs.
-pub fn sim_charts(dir: &Path, runs: &[(u64, &[TickKpi])]) -> Result<()> {
-    let price: Vec<Series> = runs
-        .iter()
-        .enumerate()
-        .map(|(i, (seed, k))| series(format!("seed {seed}"), i, k, |t| t.spot_price))
-        .collect();
-    chart(dir, "price", "Spot price", "base per datatoken", &price)?;
-    let mut pool = Vec::new();
-    for (i, (seed, k)) in runs.iter().enumerate() {
-        pool.push(series(format!("base, seed {seed}"), 2 * i, k, |t| {
-            t.base_balance
-        }));
-        pool.push(series(
-            format!("datatoken, seed {seed}"),
-            2 * i + 1,
-            k,
-            |t| t.dt_balance,
-        ));
+/// The domain's charts (`plots`) for every seed's KPIs.
+pub fn sim_charts(dir: &Path, plots: &[PlotSpec], runs: &[(u64, &KpiSeries)]) -> Result<()> {
+    for p in plots {
+        let mut lines = Vec::new();
+        for (i, (seed, k)) in runs.iter().enumerate() {
+            for (j, (column, label)) in p.lines.iter().enumerate() {
+                let name = if label.is_empty() {
+                    format!("seed {seed}")
+                } else {
+                    format!("{label}, seed {seed}")
+                };
+                lines.push(series(name, i * p.lines.len() + j, k, column));
+            }
+        }
+        chart(dir, &p.stem, &p.title, &p.y_label, &lines)?;
     }
-    chart(dir, "pool", "Pool balances", "tokens", &pool)
+    Ok(())
 }
 
 /// One point of a front scatter plot.

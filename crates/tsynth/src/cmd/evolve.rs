@@ -136,7 +136,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let started = Instant::now();
     let mut evolver = match (&args.resume, config) {
-        (Some(dir), _) => Evolver::resume(dir, args.gens, threads)?,
+        (Some(dir), _) => Evolver::resume(dir, args.gens, threads, crate::registry::registry())?,
         (None, Some(config)) => {
             let grammar = config.grammar.clone().ok_or_else(|| {
                 anyhow::anyhow!("no grammar: give --grammar FILE (or `grammar` in --config)")
@@ -155,6 +155,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     out,
                     threads,
                 },
+                crate::registry::registry(),
             )?
         }
         (None, None) => unreachable!("a config is built when not resuming"),
@@ -282,7 +283,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
             r.seconds
         )?;
     }
-    print_front(&mut o, &archive)?;
+    let sort_by = evolver
+        .pipeline()
+        .simulator()
+        .selection()
+        .better
+        .improve
+        .first()
+        .cloned();
+    print_front(&mut o, &archive, sort_by.as_deref())?;
     if let Some(c) = &comparison {
         print_comparison(&mut o, &archive, c)?;
     }
@@ -296,38 +305,52 @@ fn stem(p: &Path) -> String {
         .unwrap_or_else(|| "run".into())
 }
 
-const SHOWN: [&str; 4] = ["slippage", "volatility", "rug_risk", "complexity"];
+/// Column header of a metric name (at most 10 characters).
+fn header(name: &str) -> String {
+    name.chars().take(10).collect()
+}
 
-fn print_front(o: &mut impl Write, archive: &ArchiveFile) -> Result<()> {
-    writeln!(
-        o,
-        "\nfront (search mean / held-out mean):\n  {:<6} {:>21} {:>21} {:>21} {:>9}  blocks",
-        "id", "slippage", "volatility", "rug_risk", "complex."
-    )?;
+fn print_front(o: &mut impl Write, archive: &ArchiveFile, sort_by: Option<&str>) -> Result<()> {
+    let names = &archive.objectives;
+    write!(o, "\nfront (search mean / held-out mean):\n  {:<6}", "id")?;
+    for n in names {
+        write!(o, " {:>21}", header(n))?;
+    }
+    writeln!(o, "  blocks")?;
+    let key = sort_by.unwrap_or(names[0].as_str()).to_string();
+    let dir = tsynth_sim::metrics::direction_of(&archive.metrics, &key);
     let mut members: Vec<_> = archive.members.iter().collect();
     members.sort_by(|a, b| {
         let r = |m: &tsynth_search::ArchiveMember| {
-            m.held_out
+            let v = m
+                .held_out
                 .as_ref()
-                .map(|h| h.objectives.mean["rug_risk"])
-                .unwrap_or(m.objectives.mean["rug_risk"])
+                .and_then(|h| h.objectives.mean.get(&key))
+                .or(m.objectives.mean.get(&key))
+                .copied()
+                .unwrap_or(f64::NAN);
+            dir.to_ranking(v)
         };
         r(a).total_cmp(&r(b)).then(a.id.cmp(&b.id))
     });
     for m in members.iter().take(25) {
+        let get = |map: &tsynth_sim::Values, k: &str| map.get(k).copied().unwrap_or(f64::NAN);
         let cell = |k: &str| match &m.held_out {
-            Some(h) => format!("{:.4} / {:.4}", m.objectives.mean[k], h.objectives.mean[k]),
-            None => format!("{:.4}", m.objectives.mean[k]),
+            Some(h) => format!(
+                "{:.4} / {:.4}",
+                get(&m.objectives.mean, k),
+                get(&h.objectives.mean, k)
+            ),
+            None => format!("{:.4}", get(&m.objectives.mean, k)),
         };
         let blocks: Vec<&str> = m.blocks.values().map(String::as_str).collect();
+        write!(o, "  {:<6}", m.id)?;
+        for n in names {
+            write!(o, " {:>21}", cell(n))?;
+        }
         writeln!(
             o,
-            "  {:<6} {:>21} {:>21} {:>21} {:>9.0}  {}{}",
-            m.id,
-            cell("slippage"),
-            cell("volatility"),
-            cell("rug_risk"),
-            m.objectives.mean["complexity"],
+            "  {}{}",
             blocks.join("+"),
             match &m.held_out {
                 Some(h) if !h.feasible => "  (infeasible on held-out seeds)",
@@ -347,16 +370,18 @@ fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -
         "\nknown designs on the same {} held-out seeds (mean):",
         c.seeds.len()
     )?;
+    let shown = &archive.objectives;
     for d in &c.designs {
         let m = &d.held_out.objectives.mean;
+        let values: Vec<String> = shown
+            .iter()
+            .map(|k| format!("{k} {:.4}", m.get(k).copied().unwrap_or(f64::NAN)))
+            .collect();
         writeln!(
             o,
-            "  {:<12} slippage {:.4}  volatility {:.4}  rug_risk {:.4}  complexity {:.0}  {}",
+            "  {:<12} {}  {}",
             d.name,
-            m["slippage"],
-            m["volatility"],
-            m["rug_risk"],
-            m["complexity"],
+            values.join("  "),
             if d.held_out.feasible {
                 "feasible".to_string()
             } else {
@@ -377,8 +402,9 @@ fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -
         let doms = c.dominating(&d.name);
         writeln!(
             o,
-            "\nfront members that dominate {} (lower rug risk, no worse slippage and volatility; held-out): {}",
+            "\nfront members better than {} ({}; held-out): {}",
             d.name,
+            c.rule,
             doms.len()
         )?;
         let others: Vec<&str> = c
@@ -391,8 +417,8 @@ fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -
             continue;
         }
         write!(o, "  {:<6}", "id")?;
-        for k in SHOWN {
-            write!(o, " {k:>10}")?;
+        for k in shown {
+            write!(o, " {:>10}", header(k))?;
         }
         for n in &others {
             write!(o, " {:>16}", format!("dist {n}"))?;
@@ -403,8 +429,9 @@ fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -
                 continue;
             };
             write!(o, "  {id:<6}")?;
-            for k in SHOWN {
-                write!(o, " {:>10.4}", h.objectives.mean[k])?;
+            for k in shown {
+                let v = h.objectives.mean.get(k).copied().unwrap_or(f64::NAN);
+                write!(o, " {v:>10.4}")?;
             }
             for n in &others {
                 write!(o, " {:>16.4}", c.distance(id, n).unwrap_or(f64::NAN))?;

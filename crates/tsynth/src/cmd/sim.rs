@@ -8,9 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tsynth_grammar::Design;
-use tsynth_sim::objectives::{Aggregate, OBJECTIVE_NAMES, SeedOutcome};
-use tsynth_sim::{Scenario, Simulator};
-use tsynth_solc::{Compiler, Settings};
+use tsynth_sim::{Aggregate, SeedOutcome, Simulate};
 
 /// Arguments of `tsynth sim`.
 #[derive(Debug, clap::Args)]
@@ -66,14 +64,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .context("setting up the thread pool")?;
     }
     let (_design, library, genotype) = Design::load(&args.design)?;
-    let scenario = Scenario::load(&args.scenario)?;
+    let sim = crate::registry::simulator(&args.scenario, &library.blocks_dir)?;
     let derivation = library
         .decode(&genotype)
         .with_context(|| format!("decoding {}", args.design.display()))?;
     let emitted = library
         .emit(&derivation)
         .with_context(|| format!("emitting {}", args.design.display()))?;
-    let n = args.seeds.unwrap_or(scenario.run.seeds);
+    let n = args.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n > 0, "--seeds must be at least 1");
     let seeds: Vec<u64> = (0..u64::from(n)).map(|i| args.first_seed + i).collect();
     let out = args.out.clone().unwrap_or_else(|| {
@@ -85,8 +83,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
     });
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
-    let compiler = Compiler::shared()?;
-    let sim = Simulator::new(scenario, compiler, &library.blocks_dir, Settings::default())?;
     let started = Instant::now();
     let (eval, runs) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, true);
     let wall = started.elapsed();
@@ -94,7 +90,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for r in &runs {
         let path = out.join(format!("kpis-{}.csv", r.outcome.seed));
         let mut buf = Vec::new();
-        tsynth_sim::run::write_kpis_csv(&r.kpis, &mut buf)?;
+        r.kpis.write_csv(&mut buf)?;
         crate::fsutil::write_atomic(&path, &buf)?;
     }
     let summary = Summary {
@@ -111,33 +107,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
     json.push(b'\n');
     crate::fsutil::write_atomic(&out.join("summary.json"), &json)?;
     if !args.no_plots && !runs.is_empty() {
-        let series: Vec<(u64, &[tsynth_sim::run::TickKpi])> = runs
-            .iter()
-            .map(|r| (r.outcome.seed, r.kpis.as_slice()))
-            .collect();
-        crate::plot::sim_charts(&out, &series)?;
+        let series: Vec<(u64, &tsynth_sim::KpiSeries)> =
+            runs.iter().map(|r| (r.outcome.seed, &r.kpis)).collect();
+        crate::plot::sim_charts(&out, &sim.plots(), &series)?;
     }
-    print_table(&eval.aggregate, &eval.seeds)?;
+    print_table(sim.as_ref(), &eval.aggregate, &eval.seeds)?;
     println!(
         "{} seed(s) x {} ticks in {:.2} s; wrote {}",
         seeds.len(),
-        sim.scenario().run.ticks,
+        sim.run_spec().ticks,
         wall.as_secs_f64(),
         out.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(agg: &Aggregate, seeds: &[SeedOutcome]) -> Result<()> {
+fn print_table(sim: &dyn Simulate, agg: &Aggregate, seeds: &[SeedOutcome]) -> Result<()> {
     let mut o = std::io::stdout().lock();
-    writeln!(o, "{:<12} {:>12} {:>12}", "objective", "mean", "worst")?;
-    for name in OBJECTIVE_NAMES {
+    let sel = sim.selection();
+    writeln!(o, "{:<20} {:>12} {:>12}", "objective", "mean", "worst")?;
+    for name in &sel.objectives {
         writeln!(
             o,
-            "{:<12} {:>12.6} {:>12.6}",
+            "{:<20} {:>12.6} {:>12.6}",
             name,
-            agg.mean.get(name).unwrap_or(f64::NAN),
-            agg.worst.get(name).unwrap_or(f64::NAN)
+            agg.mean.get(name).copied().unwrap_or(f64::NAN),
+            agg.worst.get(name).copied().unwrap_or(f64::NAN)
         )?;
     }
     if let Some(why) = &agg.failure {
@@ -145,15 +140,23 @@ fn print_table(agg: &Aggregate, seeds: &[SeedOutcome]) -> Result<()> {
     } else if agg.violation > 0.0 {
         let worst = seeds
             .iter()
-            .max_by(|a, b| a.violation.total_cmp(&b.violation))
-            .map(|s| s.counts)
-            .unwrap_or_default();
+            .max_by(|a, b| a.violation.total_cmp(&b.violation));
+        let detail: Vec<String> = sel
+            .constraints
+            .iter()
+            .map(|c| {
+                let v = worst
+                    .and_then(|s| s.values.get(&c.metric))
+                    .copied()
+                    .unwrap_or(f64::NAN);
+                format!("{} {v:.3} (limit {})", c.metric, c.describe())
+            })
+            .collect();
         writeln!(
             o,
-            "INFEASIBLE: constraint violation {:.4} (honest revert rate {:.3}, consumer success {:.3})",
+            "INFEASIBLE: constraint violation {:.4} ({})",
             agg.violation,
-            worst.revert_rate(),
-            worst.consume_success_rate()
+            detail.join(", ")
         )?;
     } else {
         writeln!(o, "feasible on every seed")?;

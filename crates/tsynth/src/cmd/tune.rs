@@ -24,9 +24,6 @@ use tsynth_search::tune::{
     self, Constraint, DesignEval, DesignFunction, DesignSpace, Iteration, Mode, Point,
     TuneFunction, TuneSettings, Weights, output, sensitivity,
 };
-use tsynth_sim::objectives::OBJECTIVE_NAMES;
-use tsynth_sim::{Scenario, Simulator};
-use tsynth_solc::{Compiler, Settings};
 
 /// First held-out seed: far from the search seeds (1, 2, ...).
 const HELD_OUT_FIRST_SEED: u64 = 1_000_001;
@@ -145,8 +142,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let scenario_text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("reading {}", args.scenario.display()))?;
-    let scenario = Scenario::parse(&scenario_text, &args.scenario)?;
     let (design, library, genotype) = Design::load(&args.design)?;
+    let sim = crate::registry::simulator_from_text(
+        &scenario_text,
+        &args.scenario,
+        &library.blocks_dir,
+    )?;
     let space = DesignSpace::new(library, genotype)?;
     let params = space
         .select(&args.params)
@@ -156,14 +157,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "{} has no tunable parameters",
         args.design.display()
     );
-    let names: Vec<String> = OBJECTIVE_NAMES.iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = sim.selection().objectives.clone();
     let constraints = args
         .constraints
         .iter()
         .map(|c| Constraint::parse(c, &names))
         .collect::<Result<Vec<_>, _>>()?;
     let mut weights = Weights::parse(args.weights.as_deref(), args.objective.as_deref(), &names)?;
-    let n_seeds = args.seeds.unwrap_or(scenario.run.seeds);
+    let n_seeds = args.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n_seeds > 0, "--seeds must be at least 1");
     let n_held = args.held_out.unwrap_or(n_seeds);
     let seeds: Vec<u64> = (1..=u64::from(n_seeds)).collect();
@@ -198,14 +199,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         anyhow::bail!("baseline design {} not found", args.baseline.display());
     };
 
-    let compiler = Compiler::shared()?;
-    let sim = Simulator::new(
-        scenario,
-        compiler,
-        &space.library.blocks_dir,
-        Settings::default(),
-    )?;
-    let function = DesignFunction::new(&space, params.clone(), &sim, seeds.clone(), aggregation);
+    let compiler = sim.compiler();
+    let function = DesignFunction::new(
+        &space,
+        params.clone(),
+        sim.as_ref(),
+        seeds.clone(),
+        aggregation,
+    );
     let start_genes = space.start_genes(&params);
 
     let out = args.out.clone().unwrap_or_else(|| {
@@ -244,7 +245,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         run_settings.insert("baseline".into(), b.0.path.display().to_string().into());
     }
     let config = RunConfig {
+        format: tsynth_search::rundir::FORMAT,
         command: "tune".into(),
+        domain: sim.domain().to_string(),
         tsynth_version: env!("CARGO_PKG_VERSION").into(),
         grammar: Some(PathRecord::new(&space.library.file)),
         design: Some(PathRecord::new(&args.design)),
@@ -263,6 +266,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         held_out_seeds: n_held,
         aggregation,
         objectives: names.clone(),
+        constraints: sim.selection().constraints.clone(),
+        better: sim.selection().better.clone(),
+        metrics: sim.metrics().to_vec(),
         reference_point: reference.clone(),
         compiler_version: compiler.version().to_string(),
         threads: rayon::current_num_threads(),
@@ -344,7 +350,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let violation = e.evaluation.aggregate.violation
                 + constraints
                     .iter()
-                    .map(|c| c.violation(&e.objectives(aggregation)))
+                    .map(|c| c.violation(&e.objectives(aggregation, sim.as_ref())))
                     .sum::<f64>();
             output::score(e, violation)
         })
@@ -362,7 +368,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )?);
     }
     run_dir.write_archive(&ArchiveFile {
+        format: tsynth_search::rundir::FORMAT,
         objectives: names.clone(),
+        metrics: sim.metrics().to_vec(),
         aggregation,
         reference_point: reference.clone(),
         members,
@@ -440,11 +448,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     if let Some((bdesign, blib, bgen)) = &baseline {
-        let e = tune::design::evaluate_genotype(blib, &sim, bgen, &held_seeds)?;
+        let e = tune::design::evaluate_genotype(blib, sim.as_ref(), bgen, &held_seeds)?;
         let violation = e.evaluation.aggregate.violation
             + constraints
                 .iter()
-                .map(|c| c.violation(&e.objectives(aggregation)))
+                .map(|c| c.violation(&e.objectives(aggregation, sim.as_ref())))
                 .sum::<f64>();
         compared.push(Compared {
             label: stem(&bdesign.path),

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use tsynth_search::rundir::{ObjectiveScores, ParamRecord, Score};
-use tsynth_sim::objectives::SeedOutcome;
+use tsynth_sim::SeedOutcome;
 
 use super::rundata::{Run, param_display};
 

@@ -8,9 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tsynth_grammar::Design;
-use tsynth_sim::objectives::OBJECTIVE_NAMES;
-use tsynth_sim::{Scenario, Simulator};
-use tsynth_solc::{Compiler, Settings};
+use tsynth_sim::{Selection, Simulate};
 
 use super::KnownArgs;
 use super::rundata::{Aggregation, Run};
@@ -89,12 +87,12 @@ pub(super) fn fnv(text: &str) -> String {
 
 /// Seeds the run evaluated its members on (first member's per-seed list), else
 /// `1..=seeds_per_evaluation`, else the scenario's seed count.
-fn run_seeds(run: &Run, scenario: &Scenario) -> Vec<u64> {
+fn run_seeds(run: &Run, scenario_seeds: u32) -> Vec<u64> {
     if let Some(m) = run.archive.members.iter().find(|m| !m.seeds.is_empty()) {
         return m.seeds.clone();
     }
     let n = match run.config.seeds_per_evaluation {
-        0 => u64::from(scenario.run.seeds).max(1),
+        0 => u64::from(scenario_seeds).max(1),
         n => u64::from(n),
     };
     (1..=n).collect()
@@ -120,15 +118,24 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
         .collect();
     files.sort();
     let scenario_path = Path::new(&run.config.scenario.given).to_path_buf();
-    let scenario =
-        Scenario::parse(&run.config.scenario_text, &scenario_path).with_context(|| {
+    #[derive(serde::Deserialize)]
+    struct RunOnly {
+        run: tsynth_sim::RunSpec,
+    }
+    let run_spec: RunOnly = tsynth_sim::scenario::parse_toml(&run.config.scenario_text, &scenario_path)
+        .with_context(|| {
             format!(
                 "the scenario stored in {}",
                 run.dir.join("run.toml").display()
             )
         })?;
     let scenario_hash = fnv(&run.config.scenario_text);
-    let seeds = run_seeds(run, &scenario);
+    let seeds = run_seeds(run, run_spec.run.seeds);
+    let selection = Selection {
+        objectives: run.config.objectives.clone(),
+        constraints: run.config.constraints.clone(),
+        better: run.config.better.clone(),
+    };
 
     let cache_path = run.dir.join("known-designs.json");
     let cache: Cache = match std::fs::read_to_string(&cache_path) {
@@ -141,7 +148,7 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
         }),
         Err(_) => Cache::default(),
     };
-    let mut sims: BTreeMap<std::path::PathBuf, Simulator> = BTreeMap::new();
+    let mut sims: BTreeMap<std::path::PathBuf, Box<dyn Simulate>> = BTreeMap::new();
     let mut out = Vec::new();
     let mut fresh = 0usize;
     for file in &files {
@@ -170,28 +177,24 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
             .with_context(|| format!("emitting {}", file.display()))?;
         let sim = match sims.entry(library.blocks_dir.clone()) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(
-                Simulator::new(
-                    scenario.clone(),
-                    Compiler::shared()?,
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let mut sim = crate::registry::simulator_from_text(
+                    &run.config.scenario_text,
+                    &scenario_path,
                     &library.blocks_dir,
-                    Settings::default(),
-                )
-                .with_context(|| {
-                    format!(
-                        "setting up the simulator for {}",
-                        library.blocks_dir.display()
-                    )
-                })?,
-            ),
+                )?;
+                sim.set_selection(selection.clone())?;
+                v.insert(sim)
+            }
         };
         eprintln!("scoring known design {name} on {} seed(s)...", seeds.len());
         let (eval, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, false);
         let agg = &eval.aggregate;
-        let map = |o: &tsynth_sim::objectives::Objectives| {
-            OBJECTIVE_NAMES
+        let map = |o: &tsynth_sim::Values| {
+            run.config
+                .objectives
                 .iter()
-                .map(|n| (n.to_string(), o.get(n).unwrap_or(f64::INFINITY)))
+                .map(|n| (n.clone(), o.get(n).copied().unwrap_or(f64::INFINITY)))
                 .collect()
         };
         out.push(KnownScore {

@@ -12,7 +12,7 @@ use tsynth_search::rundir::{
     ARCHIVE_JSON, ArchiveFile, ArchiveMember, GenerationRecord, ParamRecord, RUN_TOML, RunConfig,
     RunDir,
 };
-use tsynth_sim::objectives::SeedOutcome;
+use tsynth_sim::SeedOutcome;
 
 pub use tsynth_search::rundir::Aggregation;
 
@@ -50,7 +50,7 @@ pub fn param_display(p: &ParamRecord) -> String {
 
 /// The value of objective `name` in one seed's outcome (+∞ when unknown).
 pub fn seed_value(s: &SeedOutcome, name: &str) -> f64 {
-    s.objectives.get(name).unwrap_or(f64::INFINITY)
+    s.values.get(name).copied().unwrap_or(f64::INFINITY)
 }
 
 /// A loaded run directory.

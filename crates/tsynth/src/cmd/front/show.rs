@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::list::fmt_num;
 use tsynth_search::rundir::ArchiveMember as Member;
-use tsynth_sim::objectives::SeedOutcome;
+use tsynth_sim::SeedOutcome;
 
 use super::rundata::{Run, param_display, seed_value};
 

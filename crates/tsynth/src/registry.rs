@@ -1,0 +1,33 @@
+//! The domains this tsynth knows: the one place in the CLI that names a domain. A scenario
+//! picks its domain with `domain = "..."` (the first entry when it names none).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use tsynth_sim::{Registry, Simulate};
+use tsynth_solc::{Compiler, Settings};
+
+/// Every registered domain (the first is the default).
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        Registry::new(vec![
+            Box::new(tsynth_amm::entry()),
+        ])
+    })
+}
+
+/// Reads scenario `path` and builds its domain's simulator over `blocks_dir`.
+pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
+    let text = tsynth_sim::scenario::read(path)?;
+    simulator_from_text(&text, path, blocks_dir)
+}
+
+/// Builds the simulator of scenario `text` (`path` names it in messages).
+pub fn simulator_from_text(text: &str, path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
+    let compiler = Compiler::shared()?;
+    registry()
+        .simulator(text, path, compiler, blocks_dir, Settings::default())
+        .with_context(|| format!("setting up the simulation of {}", path.display()))
+}
