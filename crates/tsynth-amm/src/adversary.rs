@@ -8,8 +8,8 @@
 
 use tsynth_evm::{Address, U256, World};
 
-use crate::bindings::IDataPool;
 use crate::agents::{Contracts, Fatal, Holdings, TxCounts, TxOutcome, sell, send, view};
+use crate::bindings::IDataPool;
 
 /// Largest share of a pool balance one trade may move: Balancer caps in-amounts at 1/2 of
 /// the in-balance, and V4's one-sided staking caps a stake at 1/2 of the base (both

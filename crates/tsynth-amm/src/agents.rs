@@ -7,8 +7,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use tsynth_evm::{Address, EvmError, U256, World};
 
-use crate::scenario::{AgentKind, AgentSpec, PublisherSpec};
 use crate::bindings::IDataPool;
+use crate::scenario::{AgentKind, AgentSpec, PublisherSpec};
 pub use tsynth_sim::Fatal;
 use tsynth_sim::stats::count_call;
 use tsynth_sim::units::{ONE, scale};

@@ -71,9 +71,15 @@ impl Domain for AmmDomain {
 
     fn default_selection(&self, s: &Scenario) -> Selection {
         Selection {
-            objectives: m::DEFAULT_OBJECTIVES.iter().map(|s| s.to_string()).collect(),
+            objectives: m::DEFAULT_OBJECTIVES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             constraints: vec![
-                Constraint::at_most(m::HONEST_REVERT_RATE, s.metrics.max_honest_revert_rate.get()),
+                Constraint::at_most(
+                    m::HONEST_REVERT_RATE,
+                    s.metrics.max_honest_revert_rate.get(),
+                ),
                 Constraint::at_least(m::CONSUMER_SUCCESS, s.metrics.min_consumer_success.get()),
             ],
             better: BetterRule {

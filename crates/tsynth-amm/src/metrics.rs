@@ -30,7 +30,12 @@ pub const HONEST_REVERT_RATE: &str = "honest_revert_rate";
 pub const CONSUMER_SUCCESS: &str = "consumer_success";
 
 /// The default objectives, in vector order.
-pub const DEFAULT_OBJECTIVES: [&str; 4] = [SLIPPAGE, VOLATILITY, RUG_RISK, tsynth_sim::metrics::COMPLEXITY];
+pub const DEFAULT_OBJECTIVES: [&str; 4] = [
+    SLIPPAGE,
+    VOLATILITY,
+    RUG_RISK,
+    tsynth_sim::metrics::COMPLEXITY,
+];
 
 /// Every metric the pool domain measures.
 pub fn declared() -> Vec<MetricSpec> {
@@ -67,9 +72,24 @@ pub fn declared() -> Vec<MetricSpec> {
             0.0,
         ),
         MetricSpec::minimize("honest_txs", "count", "honest transactions sent", 1e9),
-        MetricSpec::minimize("honest_reverts", "count", "honest transactions that reverted", 1e9),
-        MetricSpec::maximize("consume_attempts", "count", "consumers' buy-and-order attempts", 0.0),
-        MetricSpec::maximize("consume_successes", "count", "consumers' successful orders", 0.0),
+        MetricSpec::minimize(
+            "honest_reverts",
+            "count",
+            "honest transactions that reverted",
+            1e9,
+        ),
+        MetricSpec::maximize(
+            "consume_attempts",
+            "count",
+            "consumers' buy-and-order attempts",
+            0.0,
+        ),
+        MetricSpec::maximize(
+            "consume_successes",
+            "count",
+            "consumers' successful orders",
+            0.0,
+        ),
     ]
 }
 

@@ -212,19 +212,8 @@ impl Scenario {
 
     /// Parses scenario text; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ScenarioError> {
-        let s: Scenario = tsynth_sim::scenario::parse_toml(text, path)?;
-        if let Some(d) = &s.domain
-            && d != "amm"
-        {
-            let at = text.find("domain").unwrap_or(0);
-            return Err(ScenarioError::at(
-                text,
-                path,
-                at,
-                format!("this is a scenario of domain `{d}`, not `amm`"),
-            ));
-        }
-        Ok(s)
+        tsynth_sim::scenario::expect_domain(text, path, "amm")?;
+        tsynth_sim::scenario::parse_toml(text, path)
     }
 
     /// Total number of honest agents.

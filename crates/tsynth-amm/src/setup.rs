@@ -115,15 +115,18 @@ pub fn prepare(
             )
             .map_err(|e| setup_err(env, candidate, SetupStep::ReadHoldings, e))?,
     };
-    Ok((world.snapshot(), Prepared {
-        contracts,
-        publisher: PUBLISHER,
-        publisher_holdings,
-        publisher_endowment: setup.base_amount + to_wei(scenario.publisher.capital.get()),
-        attacker: ATTACKER,
-        prober: PROBER,
-        agents,
-    }))
+    Ok((
+        world.snapshot(),
+        Prepared {
+            contracts,
+            publisher: PUBLISHER,
+            publisher_holdings,
+            publisher_endowment: setup.base_amount + to_wei(scenario.publisher.capital.get()),
+            attacker: ATTACKER,
+            prober: PROBER,
+            agents,
+        },
+    ))
 }
 
 fn setup_err(env: &Env, candidate: &ContractArtifact, step: SetupStep, e: EvmError) -> DeployError {

@@ -1,13 +1,11 @@
 //! Deployment: environment tokens, typed set-up errors, and a seeded sample of block
 //! combinations deployed with their README defaults and exercised end to end.
 
-
-
 use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tsynth_evm::{Address, U256};
 use tsynth_amm::deploy::{DeployError, PoolSetup, SetupStep};
+use tsynth_evm::{Address, U256};
 
 fn simple<'a>() -> Vec<Block<'a>> {
     vec![

@@ -2,8 +2,6 @@
 //! (`cargo test -p tsynth-sim --test blocks_gas -- --nocapture`) and bounded so that a
 //! regression (e.g. a runaway power series) fails.
 
-
-
 use crate::blocks_common::*;
 use tsynth_evm::{Address, SolCall, U256};
 use tsynth_solc::Settings;

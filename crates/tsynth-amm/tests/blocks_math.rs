@@ -1,8 +1,6 @@
 //! Weighted math of the building blocks in the EVM against the reference numbers (Ocean V3)
 //! and against an f64 evaluation of Balancer's out-given-in formula.
 
-
-
 use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

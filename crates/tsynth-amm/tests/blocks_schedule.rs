@@ -1,7 +1,5 @@
 //! Time-dependent blocks: the Dutch-auction weight schedule, vesting, the launch fee.
 
-
-
 use crate::blocks_common::*;
 use tsynth_evm::U256;
 

@@ -2,13 +2,11 @@
 //! the single-asset join/exit formulas against f64, on seeded random inputs, and its range
 //! errors.
 
-
-
 use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tsynth_evm::{Address, U256, World, sol};
 use tsynth_amm::deploy::compile_candidate;
+use tsynth_evm::{Address, U256, World, sol};
 use tsynth_solc::{Compiler, ContractArtifact, Settings};
 
 sol! {

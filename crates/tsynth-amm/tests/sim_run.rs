@@ -1,21 +1,19 @@
 //! The simulator end to end: adversaries on the reference designs, determinism across thread
 //! counts, infeasible results instead of crashes.
 
-
-
 use std::path::{Path, PathBuf};
 
 use crate::blocks_common::{Block, block, candidate_source, fixture, wad};
-use tsynth_evm::U256;
-use tsynth_amm::bindings::IDataPool;
 use tsynth_amm::adversary;
+use tsynth_amm::bindings::IDataPool;
 use tsynth_amm::deploy::building_blocks_dir;
 use tsynth_amm::domain::run_seed;
 use tsynth_amm::setup::Prepared;
-use tsynth_evm::Snapshot;
 use tsynth_amm::setup::{self, ATTACKER};
-use tsynth_sim::units::{to_tokens, to_wei};
 use tsynth_amm::{AmmDomain, Scenario};
+use tsynth_evm::Snapshot;
+use tsynth_evm::U256;
+use tsynth_sim::units::{to_tokens, to_wei};
 use tsynth_sim::{Simulate, Simulator};
 use tsynth_solc::{Compiler, Settings};
 

@@ -1,5 +1,6 @@
 //! The pool domain's tests, in one binary: block behaviour against the reference math
 //! (`blocks_*`), and the domain simulated end to end (`sim_run`).
+#![allow(unreachable_pub)] // test helpers are shared between modules, not exported
 
 mod blocks_common;
 mod blocks_deploy;

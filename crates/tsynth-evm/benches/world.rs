@@ -2,6 +2,7 @@
 //! of forking a realistic world.
 //!
 //! Run: `cargo bench -p tsynth-evm --bench world`
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use std::{hint::black_box, time::Instant};
 

@@ -1,8 +1,6 @@
 //! Contracts known only at run time: JSON ABI encoding, decoding and errors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tsynth_evm::{
     AbiError, DynSolValue, EvmError, U256, World, encode_call, encode_constructor_args,
     parse_json_abi,

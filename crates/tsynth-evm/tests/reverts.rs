@@ -1,9 +1,7 @@
 //! Every way a call can fail, decoded into typed errors.
 
-mod common;
-
+use crate::common::*;
 use alloy_sol_types::{SolError, SolValue};
-use common::*;
 use tsynth_evm::{
     Address, DynSolValue, EvmError, HaltReason, RevertReason, TxRequest, U256, World,
 };

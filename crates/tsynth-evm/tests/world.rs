@@ -1,12 +1,8 @@
 //! Deploy, call, dry-run, fork, block environment, ETH and ERC-20 helpers.
 
-mod common;
-
+use crate::common::*;
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
-use common::*;
-use tsynth_evm::{
-    Address, EvmError, SpecId, TxRequest, U256, World, WorldConfig,
-};
+use tsynth_evm::{Address, EvmError, SpecId, TxRequest, U256, World, WorldConfig};
 
 fn deploy_probe(world: &mut World, initial: u64) -> Address {
     let args = (U256::from(initial), DEPLOYER).abi_encode_params();

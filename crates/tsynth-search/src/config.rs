@@ -225,7 +225,10 @@ impl SearchConfig {
                 .constraints
                 .clone()
                 .unwrap_or_else(|| default.constraints.clone()),
-            better: self.better.clone().unwrap_or_else(|| default.better.clone()),
+            better: self
+                .better
+                .clone()
+                .unwrap_or_else(|| default.better.clone()),
         };
         selection
             .validate(sim.metrics())

@@ -224,8 +224,13 @@ impl Evolver {
         let library = Arc::new(Library::load(&new.grammar)?);
         let scenario_text = std::fs::read_to_string(&config.scenario)
             .map_err(|e| SearchError::io(&config.scenario, e))?;
-        let (sim, reference_point) =
-            simulator(registry, &library, &scenario_text, &config.scenario, &config)?;
+        let (sim, reference_point) = simulator(
+            registry,
+            &library,
+            &scenario_text,
+            &config.scenario,
+            &config,
+        )?;
         let init = load_designs(&library, &config.init_designs)?;
         if let Some(cmp) = &config.compare {
             load_designs(&library, cmp)?;

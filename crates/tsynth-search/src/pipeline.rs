@@ -218,12 +218,17 @@ impl Pipeline {
 }
 
 fn failed_score(seeds: &[u64], reason: String, metrics: &[MetricSpec]) -> Score {
-    let zero: tsynth_sim::Values = metrics.iter().map(|m| (m.name.clone(), 0.0)).collect();
+    // Every metric at its reference value (the worst acceptable): a candidate that failed
+    // must not look flawless in a table.
+    let worst: tsynth_sim::Values = metrics
+        .iter()
+        .map(|m| (m.name.clone(), m.reference))
+        .collect();
     Score {
         seeds: seeds.to_vec(),
         objectives: ObjectiveScores {
-            mean: zero.clone(),
-            worst: zero,
+            mean: worst.clone(),
+            worst,
         },
         per_seed: Vec::new(),
         violation: SETUP_FAILURE_VIOLATION,
@@ -285,7 +290,11 @@ mod tests {
     fn non_finite_objectives_make_a_seed_infeasible() {
         let o = SeedOutcome {
             seed: 1,
-            values: [("cost".to_string(), f64::INFINITY), ("risk".to_string(), 0.1)].into(),
+            values: [
+                ("cost".to_string(), f64::INFINITY),
+                ("risk".to_string(), 0.1),
+            ]
+            .into(),
             violation: 0.0,
             failure: None,
         };

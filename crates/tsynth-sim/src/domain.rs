@@ -17,7 +17,7 @@
 //! build_env      ─► Env                 (once per process and scenario)
 //! prepare        ─► (Snapshot, Prepared) (once per candidate: deploy, fund, initialise)
 //! per seed:  start ─► Seed;  for tick in 1..=ticks { advance time; step; [kpis]; [probe] }
-//!            measure(Seed) ─► named values
+//!            finish(Seed, world);  measure(Seed) ─► named values
 //! ```
 //!
 //! Associated types rather than trait objects inside the loop keep the hot path monomorphic
@@ -157,6 +157,13 @@ pub trait Domain: Send + Sync + 'static {
     /// Charts `tsynth sim` draws from the KPIs.
     fn plots(&self) -> Vec<PlotSpec> {
         Vec::new()
+    }
+
+    /// After the last tick (not after a [`Fatal`] error): final reads of the world (e.g.
+    /// the agents' holdings). Does nothing by default.
+    fn finish(&self, seed: &mut Self::Seed, world: &mut World) -> Result<(), Fatal> {
+        let _ = (seed, world);
+        Ok(())
     }
 
     /// The seed's metric values (also after a [`Fatal`] error: what was measured so far).

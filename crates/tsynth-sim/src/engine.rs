@@ -55,9 +55,9 @@ impl<D: Domain> Candidate<'_, D> {
             }
         };
         if let Some(st) = state.as_mut()
-            && let Err((tick, f)) = self.ticks(st, &mut world, record, &mut kpis)
+            && let Err(why) = self.ticks(st, &mut world, record, &mut kpis)
         {
-            failure = Some(format!("tick {tick}: {f}"));
+            failure = Some(why);
         }
         let mut values = match state {
             Some(st) => d.measure(st, self.prepared),
@@ -86,8 +86,9 @@ impl<D: Domain> Candidate<'_, D> {
         world: &mut tsynth_evm::World,
         record: bool,
         kpis: &mut KpiSeries,
-    ) -> Result<(), (u32, Fatal)> {
+    ) -> Result<(), String> {
         let d = self.domain;
+        let at = |tick: u32| move |f: Fatal| format!("tick {tick}: {f}");
         let run = d.run_spec(self.scenario);
         let mut row = Vec::with_capacity(kpis.columns.len());
         let mut record_row = |st: &D::Seed, world: &mut tsynth_evm::World, tick: u32| {
@@ -102,20 +103,20 @@ impl<D: Domain> Candidate<'_, D> {
             Ok::<(), Fatal>(())
         };
         if record {
-            record_row(st, world, 0).map_err(|f| (0, f))?;
+            record_row(st, world, 0).map_err(at(0))?;
         }
         for tick in 1..=run.ticks {
             world.advance(1, u64::from(run.seconds_per_tick));
-            d.step(st, world, tick).map_err(|f| (tick, f))?;
+            d.step(st, world, tick).map_err(at(tick))?;
             if record {
-                record_row(st, world, tick).map_err(|f| (tick, f))?;
+                record_row(st, world, tick).map_err(at(tick))?;
             }
             if run.probe_interval > 0 && tick.is_multiple_of(run.probe_interval) {
                 d.probe(st, &mut Probe::new(world), tick)
-                    .map_err(|f| (tick, f))?;
+                    .map_err(at(tick))?;
             }
         }
-        Ok(())
+        d.finish(st, world).map_err(at(run.ticks))
     }
 
     /// Runs every seed on the current rayon pool; results come back in the order of `seeds`.

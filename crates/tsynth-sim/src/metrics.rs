@@ -318,11 +318,17 @@ mod tests {
 
     #[test]
     fn constraint_violation_is_distance_past_the_bound() {
-        assert_eq!(Constraint::at_most("a", 0.1).violation(Some(0.3)), 0.3 - 0.1);
+        assert_eq!(
+            Constraint::at_most("a", 0.1).violation(Some(0.3)),
+            0.3 - 0.1
+        );
         assert_eq!(Constraint::at_most("a", 0.1).violation(Some(0.05)), 0.0);
         assert_eq!(Constraint::at_least("a", 0.5).violation(Some(0.2)), 0.3);
         assert_eq!(Constraint::at_least("a", 0.5).violation(None), 1.0);
-        assert_eq!(Constraint::at_least("a", 0.5).violation(Some(f64::NAN)), 1.0);
+        assert_eq!(
+            Constraint::at_least("a", 0.5).violation(Some(f64::NAN)),
+            1.0
+        );
     }
 
     #[test]

@@ -84,6 +84,20 @@ pub fn domain_of(
     }))
 }
 
+/// Checks that scenario `text` names domain `name` (or none); another name is an error at
+/// its position.
+pub fn expect_domain(text: &str, path: &Path, name: &str) -> Result<(), ScenarioError> {
+    match domain_of(text, path)? {
+        Some((found, span)) if found != name => Err(ScenarioError::at(
+            text,
+            path,
+            span.start,
+            format!("this is a scenario of domain `{found}`, not `{name}`"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 macro_rules! checked_f64 {
     ($(#[$doc:meta])* $name:ident, $check:expr, $what:literal) => {
         $(#[$doc])*
@@ -231,7 +245,11 @@ mod tests {
         let (name, span) = domain_of(text, Path::new("s")).unwrap().unwrap();
         assert_eq!(name, "toy");
         assert_eq!(&text[span], "\"toy\"");
-        assert!(domain_of("[run]\nticks = 1\n", Path::new("s")).unwrap().is_none());
+        assert!(
+            domain_of("[run]\nticks = 1\n", Path::new("s"))
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

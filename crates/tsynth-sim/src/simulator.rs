@@ -38,9 +38,13 @@ pub struct SimEvaluation {
 }
 
 impl SimEvaluation {
-    /// An evaluation that failed before any seed ran: every metric 0 but complexity.
+    /// An evaluation that failed before any seed ran: every metric at its reference value
+    /// (the worst acceptable), complexity as computed.
     pub fn failed(reason: String, metrics: &[MetricSpec], complexity: f64) -> Self {
-        let mut values: Values = metrics.iter().map(|m| (m.name.clone(), 0.0)).collect();
+        let mut values: Values = metrics
+            .iter()
+            .map(|m| (m.name.clone(), m.reference))
+            .collect();
         values.insert(COMPLEXITY.into(), complexity);
         let seed = SeedOutcome {
             seed: 0,

@@ -200,3 +200,29 @@ fn every_structure_compiles_deploys_and_runs() {
     }
     assert_eq!(seen.len(), 12);
 }
+
+#[test]
+fn a_registry_finds_the_domain_from_the_scenario() {
+    use tsynth_sim::simulator::{DomainEntry, Registry};
+    let path = crate::common::repo().join("scenarios/vault.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let entry = tsynth_vault::entry();
+    assert_eq!(entry.name(), "vault");
+    // As the CLI's registry does: amm would come first; here a stand-in default, then vault.
+    let registry = Registry::new(vec![Box::new(entry.clone()), Box::new(entry)]);
+    assert_eq!(registry.for_scenario(&text, &path).unwrap().name(), "vault");
+    let sim = registry
+        .simulator(
+            &text,
+            &path,
+            tsynth_solc::Compiler::shared().unwrap(),
+            &grammar().blocks_dir,
+            tsynth_solc::Settings::default(),
+        )
+        .unwrap();
+    let (sources, params) = design("vault-naive.toml");
+    let via_registry = sim.evaluate(&sources, &params, &[1, 2], false).0;
+    let direct = simulator().evaluate(&sources, &params, &[1, 2], false).0;
+    assert_eq!(via_registry.seeds, direct.seeds);
+    assert_eq!(sim.plots(), simulator().plots());
+}

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use tsynth_amm::bindings::IDataPool;
-use tsynth_evm::bindings::IERC20;
-use tsynth_evm::{Address, EvmError, U256, World, sol};
 use tsynth_amm::deploy::{
     DeployError, DeployedPool, Env, EnvAccounts, EnvArtifacts, PoolSetup, building_blocks_dir,
     compile_candidate, load_sources,
 };
+use tsynth_evm::bindings::IERC20;
+use tsynth_evm::{Address, EvmError, U256, World, sol};
 use tsynth_solc::{Compiler, ContractArtifact, Settings};
 
 sol! {

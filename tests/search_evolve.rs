@@ -9,10 +9,30 @@ use std::sync::atomic::AtomicBool;
 use tsynth_grammar::{Genotype, Library};
 use tsynth_search::evolve::NewRun;
 use tsynth_search::{ArchiveFile, EngineMode, Evolver, Pipeline, RunStatus, SearchConfig};
-use tsynth_sim::Scenario;
+use tsynth_sim::{Registry, Simulate};
+
+/// The registry of the pool domain.
+fn registry() -> Registry {
+    Registry::new(vec![Box::new(tsynth_amm::entry())])
+}
+
+/// The pool domain's simulator for a scenario file, with its default selection.
+fn pool_sim(path: &Path, lib: &Library) -> Arc<dyn Simulate> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let sim = registry()
+        .simulator(
+            &text,
+            path,
+            tsynth_solc::Compiler::shared().unwrap(),
+            &lib.blocks_dir,
+            tsynth_solc::Settings::default(),
+        )
+        .unwrap();
+    Arc::from(sim)
+}
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A 40-block version of the search scenario (adversaries probe every 20 blocks).
@@ -56,6 +76,7 @@ fn new_run(config: &SearchConfig, out: &Path) -> Evolver {
             out: out.to_path_buf(),
             threads: rayon::current_num_threads(),
         },
+        &registry(),
     )
     .unwrap()
 }
@@ -116,8 +137,8 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
 
     // A fresh pipeline (empty caches) re-scores every member to the same values.
     let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
-    let scenario = Scenario::load(&config.scenario).unwrap();
-    let fresh = Pipeline::new(lib, scenario).unwrap();
+    let sim = pool_sim(&config.scenario, &lib);
+    let fresh = Pipeline::new(lib, sim);
     for m in &archive.members {
         assert!(m.feasible, "{} is infeasible", m.id);
         assert_eq!(m.violation, 0.0);
@@ -240,7 +261,7 @@ fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
     log.push('\n');
     std::fs::write(part.join("generations.jsonl"), log).unwrap();
 
-    let mut ev = Evolver::resume(&part, None, 2).unwrap();
+    let mut ev = Evolver::resume(&part, None, 2, &registry()).unwrap();
     assert_eq!(ev.records().len(), 2);
     run_to_end(&mut ev);
     assert_eq!(ev.records().len(), 5);
@@ -254,7 +275,7 @@ fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
     assert_eq!(source_dirs(&full), source_dirs(&part));
 
     // Resuming a finished run with more generations continues it.
-    let mut ev = Evolver::resume(&part, Some(5), 2).unwrap();
+    let mut ev = Evolver::resume(&part, Some(5), 2, &registry()).unwrap();
     run_to_end(&mut ev);
     assert_eq!(ev.records().len(), 6);
     assert!(
@@ -268,8 +289,8 @@ fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
 fn failing_candidates_are_infeasible_with_a_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
-    let scenario = Scenario::load(&tiny_scenario(tmp.path())).unwrap();
-    let pipeline = Pipeline::new(Arc::clone(&lib), scenario).unwrap();
+    let sim = pool_sim(&tiny_scenario(tmp.path()), &lib);
+    let pipeline = Pipeline::new(Arc::clone(&lib), sim);
     // A genotype of the wrong length cannot be decoded.
     let bad = pipeline.evaluate(&Genotype(vec![0.5; 3]), &[1]);
     assert!(!bad.score.feasible);

@@ -8,7 +8,6 @@ use std::process::{Command, Output};
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
         .canonicalize()
         .unwrap()
 }

@@ -22,7 +22,10 @@ fn series(label: String, colour: usize, kpis: &KpiSeries, column: &str) -> Serie
     let t0 = pts.first().map_or(0.0, |p| p.0);
     Series {
         label,
-        points: pts.into_iter().map(|(t, v)| ((t - t0) / 3600.0, v)).collect(),
+        points: pts
+            .into_iter()
+            .map(|(t, v)| ((t - t0) / 3600.0, v))
+            .collect(),
         colour,
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Each subcommand lives in its own module under `cmd/`; this file only parses arguments,
 //! sets up logging and reports errors (message chain, exit code 1, never a backtrace).
+#![allow(unreachable_pub)] // a binary has no public API: `pub` marks what modules share
 
 mod cmd;
 mod fsutil;

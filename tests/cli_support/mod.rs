@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 /// The repository root (commands run from there, as a user would).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A `tsynth` command set up to run in the repository root.

@@ -6,8 +6,6 @@
 //! a lock file so parallel test binaries don't run apt twice); when that is impossible the
 //! browser tests print why and return.
 
-mod front_support;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -15,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use front_support::{root, shared_run, test_dir, text, tsynth_in};
+use crate::front_support::{root, shared_run, test_dir, text, tsynth_in};
 use tsynth_search::rundir::{ArchiveFile, ArchiveMember, RunDir};
 
 fn archive(run: &Path) -> ArchiveFile {

@@ -143,11 +143,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let scenario_text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("reading {}", args.scenario.display()))?;
     let (design, library, genotype) = Design::load(&args.design)?;
-    let sim = crate::registry::simulator_from_text(
-        &scenario_text,
-        &args.scenario,
-        &library.blocks_dir,
-    )?;
+    let sim =
+        crate::registry::simulator_from_text(&scenario_text, &args.scenario, &library.blocks_dir)?;
     let space = DesignSpace::new(library, genotype)?;
     let params = space
         .select(&args.params)

@@ -3,9 +3,7 @@
 use std::path::Path;
 use std::process::Output;
 
-mod cli_support;
-
-use cli_support::{root, text, tsynth};
+use crate::cli_support::{root, text, tsynth};
 
 #[test]
 fn check_and_count_amm() {

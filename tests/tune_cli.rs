@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod cli_support;
-
-use cli_support::{root, text, tsynth};
+use crate::cli_support::{root, text, tsynth};
 
 /// The exploit scenario cut to 40 ticks and one seed.
 fn short_scenario(dir: &Path) -> PathBuf {

@@ -7,7 +7,7 @@ use tsynth_grammar::Design;
 use tsynth_search::tune::{DesignSpace, TuneError};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn v41() -> DesignSpace {

@@ -3,16 +3,17 @@
 
 use std::path::PathBuf;
 
+use tsynth_amm::{AmmDomain, Scenario};
 use tsynth_grammar::Design;
 use tsynth_search::tune::{
     Aggregation, Constraint, DesignFunction, DesignSpace, Mode, TuneFunction, TuneSettings,
     Weights, tune,
 };
-use tsynth_sim::{Scenario, Simulator};
+use tsynth_sim::Simulator;
 use tsynth_solc::{Compiler, Settings};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn short_scenario() -> Scenario {
@@ -29,6 +30,7 @@ fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
     let space = DesignSpace::new(lib, g).unwrap();
     let params = space.select(&["SoftCapFee.baseFee".into()]).unwrap();
     let sim = Simulator::new(
+        AmmDomain,
         short_scenario(),
         Compiler::shared().unwrap(),
         &space.library.blocks_dir,

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod cli_support;
-
-use cli_support::{root, text, tsynth};
+use crate::cli_support::{root, text, tsynth};
 
 /// A 40-block scenario and a config for a tiny run (2 ALPS layers of 4, 1–2 seeds).
 fn tiny_setup(dir: &Path, gens: u64) -> PathBuf {

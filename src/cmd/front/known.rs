@@ -122,13 +122,15 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
     struct RunOnly {
         run: tsynth_sim::RunSpec,
     }
-    let run_spec: RunOnly = tsynth_sim::scenario::parse_toml(&run.config.scenario_text, &scenario_path)
-        .with_context(|| {
-            format!(
-                "the scenario stored in {}",
-                run.dir.join("run.toml").display()
-            )
-        })?;
+    let run_spec: RunOnly =
+        tsynth_sim::scenario::parse_toml(&run.config.scenario_text, &scenario_path).with_context(
+            || {
+                format!(
+                    "the scenario stored in {}",
+                    run.dir.join("run.toml").display()
+                )
+            },
+        )?;
     let scenario_hash = fnv(&run.config.scenario_text);
     let seeds = run_seeds(run, run_spec.run.seeds);
     let selection = Selection {

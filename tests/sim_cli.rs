@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-mod cli_support;
-
-use cli_support::{command as tsynth, root as repo};
+use crate::cli_support::{command as tsynth, root as repo};
 
 /// A short version of the default scenario, written to `dir`.
 fn short_scenario(dir: &Path) -> PathBuf {

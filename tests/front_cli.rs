@@ -1,10 +1,8 @@
 //! `tsynth front list|show|plot|export|diff` end to end on a small run made in the test.
 
-mod front_support;
-
 use std::path::Path;
 
-use front_support::{build_run, root, shared_run, text, tsynth_in};
+use crate::front_support::{build_run, root, shared_run, text, tsynth_in};
 use tsynth_search::rundir::{ArchiveFile, RunDir};
 
 fn archive(run: &Path) -> ArchiveFile {
@@ -133,10 +131,10 @@ fn show_prints_the_design_and_its_command_reproduces_the_objectives() {
     for (got, want) in outcomes.iter().zip(&m.per_seed) {
         assert_eq!(got["seed"].as_u64(), Some(want.seed));
         for o in &a.objectives {
-            let g = got["objectives"][o.as_str()].as_f64().unwrap();
+            let g = got["values"][o.as_str()].as_f64().unwrap();
             assert_eq!(
                 g,
-                want.objectives.get(o).unwrap(),
+                want.values[o.as_str()],
                 "{o} differs on seed {}",
                 want.seed
             );

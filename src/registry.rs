@@ -14,6 +14,7 @@ pub fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| {
         Registry::new(vec![
             Box::new(tsynth_amm::entry()),
+            Box::new(tsynth_vault::entry()),
         ])
     })
 }
@@ -25,7 +26,11 @@ pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
 }
 
 /// Builds the simulator of scenario `text` (`path` names it in messages).
-pub fn simulator_from_text(text: &str, path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
+pub fn simulator_from_text(
+    text: &str,
+    path: &Path,
+    blocks_dir: &Path,
+) -> Result<Box<dyn Simulate>> {
     let compiler = Compiler::shared()?;
     registry()
         .simulator(text, path, compiler, blocks_dir, Settings::default())
