@@ -5,12 +5,11 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use tsynth_evm::{Address, EvmError, U256, World};
+use tsynth_evm::{Address, U256, World};
 
 use crate::bindings::IDataPool;
 use crate::scenario::{AgentKind, AgentSpec, PublisherSpec};
 pub use tsynth_sim::Fatal;
-use tsynth_sim::stats::count_call;
 use tsynth_sim::units::{ONE, scale};
 
 alloy_sol_types::sol! {
@@ -37,18 +36,19 @@ pub struct Contracts {
     pub pool: Address,
 }
 
-/// How one transaction ended, as the simulation sees it.
-#[derive(Debug)]
-pub enum TxOutcome<T> {
-    /// Succeeded with this return value.
-    Ok(T),
-    /// Rejected by a design policy (staking disabled, lock-up, withdrawal limit, buy cap).
-    Policy,
-    /// Reverted or halted for any other reason.
-    Failed,
+pub use tsynth_sim::tx::TxOutcome;
+
+/// Whether a revert is one of the pool designs' policies (staking disabled, lock-up,
+/// withdrawal limit, buy cap) rather than a failure.
+pub fn is_policy(reason: &tsynth_evm::RevertReason) -> bool {
+    reason.is_custom::<StakingDisabled>()
+        || reason.is_custom::<StakeLocked>()
+        || reason.is_custom::<WithdrawLimitExceeded>()
+        || reason.is_custom::<BuyCapExceeded>()
 }
 
-/// Sends one call and classifies the result. Out of gas and harness-level errors are fatal.
+/// Sends one call and classifies the result ([`is_policy`]). Out of gas and harness-level
+/// errors are fatal.
 pub fn send<C: alloy_sol_types::SolCall>(
     world: &mut World,
     from: Address,
@@ -56,42 +56,11 @@ pub fn send<C: alloy_sol_types::SolCall>(
     call: &C,
     what: &str,
 ) -> Result<TxOutcome<C::Return>, Fatal> {
-    count_call();
-    match world.call_sol(from, to, call) {
-        Ok(r) => Ok(TxOutcome::Ok(r)),
-        Err(EvmError::Revert(reason)) => {
-            let policy = reason.is_custom::<StakingDisabled>()
-                || reason.is_custom::<StakeLocked>()
-                || reason.is_custom::<WithdrawLimitExceeded>()
-                || reason.is_custom::<BuyCapExceeded>();
-            Ok(if policy {
-                TxOutcome::Policy
-            } else {
-                TxOutcome::Failed
-            })
-        }
-        Err(EvmError::Halt { .. }) => Ok(TxOutcome::Failed),
-        Err(source) => Err(Fatal {
-            what: format!("{what} (`{}`)", C::SIGNATURE),
-            source,
-        }),
-    }
+    tsynth_sim::tx::send(world, from, to, call, what, is_policy)
 }
 
 /// Reads a view of the pool (dry run). Any failure is fatal: views must work.
-pub fn view<C: alloy_sol_types::SolCall>(
-    world: &mut World,
-    pool: Address,
-    call: &C,
-) -> Result<C::Return, Fatal> {
-    count_call();
-    world
-        .dry_run_sol(Address::ZERO, pool, call)
-        .map_err(|source| Fatal {
-            what: format!("view `{}`", C::SIGNATURE),
-            source,
-        })
-}
+pub use tsynth_sim::tx::view;
 
 /// Per-kind transaction counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -247,7 +247,7 @@ impl Domain for AmmDomain {
 fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     let c = st.contracts;
     let spot = *st.prices.last().unwrap_or(&0.0);
-    let pool_base = probe_view(probe, c.pool, &IDataPool::baseBalanceCall {})?;
+    let pool_base = probe.view(c.pool, &IDataPool::baseBalanceCall {})?;
     let base_in = scale(pool_base, st.slippage_trade);
     let buy = IDataPool::buyDtCall {
         baseIn: base_in,
@@ -292,19 +292,6 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
         st.rug_risk = st.rug_risk.max(to_tokens(gain) / pool_base);
     }
     Ok(())
-}
-
-fn probe_view<C: tsynth_evm::SolCall>(
-    probe: &mut Probe<'_>,
-    pool: tsynth_evm::Address,
-    call: &C,
-) -> Result<C::Return, Fatal> {
-    probe
-        .dry_run_sol(tsynth_evm::Address::ZERO, pool, call)
-        .map_err(|source| Fatal {
-            what: format!("view `{}`", C::SIGNATURE),
-            source,
-        })
 }
 
 fn kpi_row(st: &SeedState, w: &mut World, out: &mut Vec<f64>) -> Result<(), Fatal> {

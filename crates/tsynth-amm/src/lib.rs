@@ -12,6 +12,7 @@
 //! * [`agents`], [`adversary`]: honest agents and the scripted adversaries.
 //! * [`metrics`]: metric declarations and definitions.
 //! * [`bindings`]: the `IDataPool` ABI.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod adversary;
 pub mod agents;

@@ -203,7 +203,7 @@ fn calls(c: &mut Criterion) {
         });
     }
 
-    // A view call without commit (what slippage probes do).
+    // A view call without commit (what a dry-run probe does).
     {
         let mut s = setup(0);
         group.bench_function("world_dry_run_sol_spot_price", |b| {

@@ -77,6 +77,15 @@ impl<'a> Probe<'a> {
         self.world.dry_run_sol(from, to, call)
     }
 
+    /// Reads a view on the current state (fatal when it fails: views must work).
+    pub fn view<C: tsynth_evm::SolCall>(
+        &mut self,
+        to: tsynth_evm::Address,
+        call: &C,
+    ) -> Result<C::Return, Fatal> {
+        crate::tx::view(self.world, to, call)
+    }
+
     /// The current block number.
     pub fn block_number(&self) -> u64 {
         self.world.block_number()

@@ -12,7 +12,9 @@
 //! * [`engine`]: the tick loop, one seed or many on rayon.
 //! * [`simulator`]: [`Simulator`], [`Simulate`], [`DomainEntry`] for a CLI registry.
 //! * [`scenario`]: `domain = ...`, `[run]`, positioned errors, checked number types.
+//! * [`tx`]: sending calls as agents do (success, policy refusal, failure) and views.
 //! * [`kpi`], [`outcome`], [`seeds`], [`units`], [`complexity`], [`stats`].
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod complexity;
 pub mod domain;
@@ -24,6 +26,7 @@ pub mod scenario;
 pub mod seeds;
 pub mod simulator;
 pub mod stats;
+pub mod tx;
 pub mod units;
 
 pub use domain::{Domain, DomainError, Fatal, Probe};

@@ -182,7 +182,7 @@ impl BetterRule {
         improve && no_worse
     }
 
-    /// One line for messages: "lower rug_risk, no worse slippage and volatility".
+    /// One line for messages: "lower risk, no worse cost and delay".
     pub fn describe(&self, metrics: &[MetricSpec]) -> String {
         let word = |n: &str, better: bool| match (direction_of(metrics, n), better) {
             (Direction::Minimize, true) => format!("lower {n}"),

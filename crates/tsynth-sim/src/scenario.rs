@@ -151,19 +151,19 @@ checked_f64!(
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
     /// Number of ticks; one tick is one block.
-    #[serde(deserialize_with = "at_least_one")]
+    #[serde(deserialize_with = "ticks")]
     pub ticks: u32,
     /// Seconds between blocks.
     #[serde(
         default = "default_seconds_per_tick",
-        deserialize_with = "at_least_one"
+        deserialize_with = "seconds_per_tick"
     )]
     pub seconds_per_tick: u32,
     /// Every this many ticks the state is forked and the adversaries probe it (0 = never).
     #[serde(default = "default_probe_interval")]
     pub probe_interval: u32,
     /// Number of Monte Carlo seeds (each a full run with its own RNG streams).
-    #[serde(default = "default_seeds", deserialize_with = "at_least_one")]
+    #[serde(default = "default_seeds", deserialize_with = "seeds")]
     pub seeds: u32,
 }
 
@@ -174,12 +174,23 @@ impl RunSpec {
     }
 }
 
-fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+fn at_least_one<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<u32, D::Error> {
     let v = u32::deserialize(d)?;
     if v == 0 {
-        return Err(serde::de::Error::custom("must be at least 1, found 0"));
+        return Err(serde::de::Error::custom(format!(
+            "`{key}` must be at least 1, found 0"
+        )));
     }
     Ok(v)
+}
+fn ticks<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least_one(d, "ticks")
+}
+fn seconds_per_tick<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least_one(d, "seconds_per_tick")
+}
+fn seeds<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least_one(d, "seeds")
 }
 
 fn default_seconds_per_tick() -> u32 {
@@ -234,7 +245,7 @@ mod tests {
         assert_eq!(s.run.horizon_seconds(), 120);
         let (line, col, msg) = err("[run]\nticks = 5\nseeds = 0\n");
         assert_eq!((line, col), (3, 9), "{msg}");
-        assert!(msg.contains("at least 1"), "{msg}");
+        assert!(msg.contains("`seeds` must be at least 1"), "{msg}");
         let (line, _, _) = err("[run]\nticks = 0\n");
         assert_eq!(line, 2);
     }

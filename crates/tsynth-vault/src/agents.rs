@@ -4,54 +4,27 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use tsynth_evm::{Address, EvmError, SolCall, U256, World};
+use tsynth_evm::{Address, SolCall, U256, World};
 use tsynth_sim::Fatal;
-use tsynth_sim::stats::count_call;
 use tsynth_sim::units::scale;
 
 use crate::bindings::{IVault, Locked};
 use crate::deploy::SaverStart;
 use crate::scenario::SaverSpec;
 
-/// How one transaction ended.
-#[derive(Debug)]
-pub enum TxOutcome<T> {
-    /// It went through with this return value.
-    Ok(T),
-    /// The design refused it by policy (a lock-up).
-    Policy,
-    /// It reverted or halted for any other reason.
-    Failed,
-}
+pub use tsynth_sim::tx::{TxOutcome, view};
 
-/// Sends one call and classifies the result; errors of the harness itself are fatal.
+/// Sends one call and classifies the result (a `Locked` revert is the design's policy);
+/// errors of the harness itself are fatal.
 pub fn send<C: SolCall>(
     world: &mut World,
     from: Address,
     to: Address,
     call: &C,
 ) -> Result<TxOutcome<C::Return>, Fatal> {
-    count_call();
-    match world.call_sol(from, to, call) {
-        Ok(r) => Ok(TxOutcome::Ok(r)),
-        Err(EvmError::Revert(reason)) if reason.is_custom::<Locked>() => Ok(TxOutcome::Policy),
-        Err(EvmError::Revert(_) | EvmError::Halt { .. }) => Ok(TxOutcome::Failed),
-        Err(source) => Err(Fatal {
-            what: format!("`{}`", C::SIGNATURE),
-            source,
-        }),
-    }
-}
-
-/// Reads a view (dry run); views must work, so any failure is fatal.
-pub fn view<C: SolCall>(world: &mut World, to: Address, call: &C) -> Result<C::Return, Fatal> {
-    count_call();
-    world
-        .dry_run_sol(Address::ZERO, to, call)
-        .map_err(|source| Fatal {
-            what: format!("view `{}`", C::SIGNATURE),
-            source,
-        })
+    tsynth_sim::tx::send(world, from, to, call, "vault call", |r| {
+        r.is_custom::<Locked>()
+    })
 }
 
 /// Counters of one saver.

@@ -98,7 +98,7 @@ pub fn run(dir_a: &Path, dir_b: &Path, agg: Option<Aggregation>) -> Result<()> {
             .members
             .iter()
             .filter(|m| m.feasible)
-            .map(|m| r.vector(m, agg))
+            .map(|m| r.ranking_vector(m, agg))
             .collect()
     };
     let (pa, pb) = (pts(&a), pts(&b));

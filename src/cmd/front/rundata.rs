@@ -163,6 +163,24 @@ impl Run {
             .collect()
     }
 
+    /// Objective vector of `m` as the optimiser ranks it (maximised objectives negated, so
+    /// smaller is better everywhere; missing values are +∞), in archive order.
+    pub fn ranking_vector(&self, m: &ArchiveMember, agg: Aggregation) -> Vec<f64> {
+        let metrics = &self.archive.metrics;
+        self.archive
+            .objectives
+            .iter()
+            .zip(self.vector(m, agg))
+            .map(|(n, v)| {
+                if v.is_infinite() {
+                    v
+                } else {
+                    tsynth_sim::metrics::direction_of(metrics, n).to_ranking(v)
+                }
+            })
+            .collect()
+    }
+
     /// Folder holding the member's Solidity.
     pub fn sources_dir(&self, m: &ArchiveMember) -> PathBuf {
         if m.sources.is_empty() {
