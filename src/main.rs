@@ -11,7 +11,7 @@ mod registry;
 
 use std::process::ExitCode;
 
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 /// Design-space optimizer and genetic-programming synthesizer for token mechanisms.
@@ -46,6 +46,8 @@ enum Command {
     Tune(cmd::tune::Args),
     /// Inspect, plot, export and compare Pareto fronts of a run.
     Front(cmd::front::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...) to stdout.
+    Completions(cmd::completions::Args),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Evolve(args) => cmd::evolve::run(args),
         Command::Tune(args) => cmd::tune::run(args),
         Command::Front(args) => cmd::front::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     };
     match result {
         Ok(code) => code,

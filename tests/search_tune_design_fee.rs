@@ -2,11 +2,12 @@
 //! a fee-only problem on a short scenario, whose optimum is found by a grid scan first.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tsynth_amm::{AmmDomain, Scenario};
 use tsynth_grammar::Design;
 use tsynth_search::tune::{
-    Aggregation, Constraint, DesignFunction, DesignSpace, Mode, TuneFunction, TuneSettings,
+    Aggregation, DesignFunction, DesignSpace, ObjectiveBound, TuneFunction, TuneMode, TuneSettings,
     Weights, tune,
 };
 use tsynth_sim::Simulator;
@@ -27,7 +28,7 @@ fn short_scenario() -> Scenario {
 #[test]
 fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
     let (_, lib, g) = Design::load(&root().join("designs/ocean-v4.1.toml")).unwrap();
-    let space = DesignSpace::new(lib, g).unwrap();
+    let space = Arc::new(DesignSpace::new(lib, g).unwrap());
     let params = space.select(&["SoftCapFee.baseFee".into()]).unwrap();
     let sim = Simulator::new(
         AmmDomain,
@@ -37,7 +38,13 @@ fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
         Settings::default(),
     )
     .unwrap();
-    let f = DesignFunction::new(&space, params.clone(), &sim, vec![1, 2], Aggregation::Mean);
+    let f = DesignFunction::new(
+        Arc::clone(&space),
+        params.clone(),
+        Arc::new(sim),
+        vec![1, 2],
+        Aggregation::Mean,
+    );
     let names = f.objective_names();
     let j = names.iter().position(|n| n == "slippage").unwrap();
 
@@ -61,7 +68,7 @@ fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
 
     let mut w = Weights::parse(None, Some("slippage"), &names).unwrap();
     let settings = TuneSettings {
-        mode: Mode::Scalar,
+        mode: TuneMode::Scalar,
         budget: 40,
         initial_step: 0.25,
         min_step: 0.01,
@@ -90,7 +97,7 @@ fn fee_only_tuning_reaches_the_scanned_optimum_and_respects_constraints() {
 
     // a constraint that excludes the unconstrained optimum: every reported point obeys it
     let limit = (s_best + scan[0].max(scan[10])) / 2.0;
-    let c = Constraint::parse(&format!("slippage>={limit}"), &names).unwrap();
+    let c = ObjectiveBound::parse(&format!("slippage>={limit}"), &names).unwrap();
     let mut w = Weights::parse(None, Some("slippage"), &names).unwrap();
     let out = tune(
         &f,

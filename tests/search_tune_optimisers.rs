@@ -3,8 +3,8 @@
 //! thread counts, finite-difference sensitivity, argument parsing.
 
 use tsynth_search::tune::{
-    Bound, Constraint, Mode, Scored, TuneError, TuneFunction, TuneOutcome, TuneSettings, Weights,
-    feasible_front, sensitivity, tune,
+    Bound, ObjectiveBound, Scored, SettingsError, TuneError, TuneFunction, TuneMode, TuneOutcome,
+    TuneSettings, Weights, feasible_front, sensitivity, tune,
 };
 
 /// A function given by a closure: objectives from genes, violation 0, extra = the genes'
@@ -39,7 +39,7 @@ fn names(n: &[&str]) -> Vec<String> {
 
 fn scalar_settings(budget: usize) -> TuneSettings {
     TuneSettings {
-        mode: Mode::Scalar,
+        mode: TuneMode::Scalar,
         budget,
         initial_step: 0.2,
         min_step: 1e-4,
@@ -121,7 +121,7 @@ fn constrained_problem() -> Synthetic<impl Fn(&[f64]) -> Vec<f64> + Sync> {
 fn constrained_pattern_search_finds_the_boundary_optimum() {
     let f = constrained_problem();
     let obj = f.objective_names();
-    let c = Constraint::parse("risk<=0.36", &obj).unwrap();
+    let c = ObjectiveBound::parse("risk<=0.36", &obj).unwrap();
     assert_eq!(c.bound, Bound::AtMost);
     let mut w = Weights::parse(None, Some("cost"), &obj).unwrap();
     let out = tune(
@@ -155,7 +155,7 @@ fn constrained_pattern_search_finds_the_boundary_optimum() {
 fn infeasible_start_is_left_for_the_feasible_region() {
     let f = constrained_problem();
     let obj = f.objective_names();
-    let c = Constraint::parse("risk <= 0.09", &obj).unwrap();
+    let c = ObjectiveBound::parse("risk <= 0.09", &obj).unwrap();
     let mut w = Weights::parse(Some("cost=1"), None, &obj).unwrap();
     let out = tune(
         &f,
@@ -186,7 +186,7 @@ fn biobjective() -> Synthetic<impl Fn(&[f64]) -> Vec<f64> + Sync> {
 
 fn moo_settings(seed: u64) -> TuneSettings {
     TuneSettings {
-        mode: Mode::Moo,
+        mode: TuneMode::Moo,
         budget: 400,
         seed,
         initial_step: 0.15,
@@ -196,7 +196,7 @@ fn moo_settings(seed: u64) -> TuneSettings {
     }
 }
 
-fn run_moo(seed: u64, constraints: &[Constraint]) -> TuneOutcome<f64> {
+fn run_moo(seed: u64, constraints: &[ObjectiveBound]) -> TuneOutcome<f64> {
     let f = biobjective();
     let mut w = Weights::parse(None, None, &f.objective_names()).unwrap();
     tune(
@@ -213,7 +213,7 @@ fn run_moo(seed: u64, constraints: &[Constraint]) -> TuneOutcome<f64> {
 #[test]
 fn local_nsga2_converges_to_the_pareto_set_and_respects_constraints() {
     let f = biobjective();
-    let c = Constraint::parse("f1>=0.4", &f.objective_names()).unwrap();
+    let c = ObjectiveBound::parse("f1>=0.4", &f.objective_names()).unwrap();
     assert_eq!(c.bound, Bound::AtLeast);
     let out = run_moo(7, std::slice::from_ref(&c));
     assert!(out.points.len() <= 400);
@@ -300,16 +300,18 @@ fn sensitivity_is_sorted_by_influence_with_known_values() {
 #[test]
 fn constraint_and_weight_syntax_errors_name_the_problem() {
     let obj = names(&["slippage", "rug_risk"]);
-    let e = Constraint::parse("rug<=0.1", &obj).unwrap_err().to_string();
+    let e = ObjectiveBound::parse("rug<=0.1", &obj)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("unknown objective `rug`") && e.contains("slippage, rug_risk"),
         "{e}"
     );
-    let e = Constraint::parse("rug_risk=0.1", &obj)
+    let e = ObjectiveBound::parse("rug_risk=0.1", &obj)
         .unwrap_err()
         .to_string();
     assert!(e.contains("NAME<=VALUE"), "{e}");
-    let e = Constraint::parse("rug_risk<=abc", &obj)
+    let e = ObjectiveBound::parse("rug_risk<=abc", &obj)
         .unwrap_err()
         .to_string();
     assert!(e.contains("`abc` is not a number"), "{e}");
@@ -331,7 +333,7 @@ fn constraint_and_weight_syntax_errors_name_the_problem() {
     let mut w = Weights::parse(None, None, &names(&["a", "b"])).unwrap();
     w.normalise_by(&[10.0, 0.001]);
     assert!((w.scalar(&[5.0, 0.0005]) - 1.0).abs() < 1e-12);
-    let c = Constraint::parse("rug_risk<=0.01", &obj).unwrap();
+    let c = ObjectiveBound::parse("rug_risk<=0.01", &obj).unwrap();
     assert!((c.violation(&[0.0, 0.03]) - 0.02).abs() < 1e-15);
     assert_eq!(c.violation(&[0.0, 0.005]), 0.0);
     assert_eq!(c.violation(&[0.0, f64::NAN]), f64::INFINITY);
@@ -347,7 +349,7 @@ fn bad_settings_are_errors_not_panics() {
     };
     assert!(matches!(
         err(scalar_settings(1), &[0.5, 0.5]),
-        TuneError::Settings(_)
+        TuneError::Settings(SettingsError::Budget(1))
     ));
     assert!(matches!(
         err(scalar_settings(10), &[]),
@@ -355,20 +357,86 @@ fn bad_settings_are_errors_not_panics() {
     ));
     assert!(matches!(
         err(scalar_settings(10), &[1.5, 0.5]),
-        TuneError::Settings(_)
+        TuneError::Settings(SettingsError::StartGenes)
     ));
     let s = TuneSettings {
         initial_step: 0.0,
         ..scalar_settings(10)
     };
-    assert!(matches!(err(s, &[0.5, 0.5]), TuneError::Settings(_)));
+    let e = err(s, &[0.5, 0.5]);
+    assert!(
+        matches!(e, TuneError::Settings(SettingsError::InitialStep(x)) if x == 0.0),
+        "{e:?}"
+    );
+    // the typed cause is the error's source, with its own message
+    let cause = std::error::Error::source(&e).expect("a source");
+    assert_eq!(cause.to_string(), "initial step must be in (0, 1], got 0");
+    let s = TuneSettings {
+        population: Some(1),
+        ..scalar_settings(10)
+    };
+    assert!(matches!(
+        err(s, &[0.5, 0.5]),
+        TuneError::Settings(SettingsError::Population(1))
+    ));
     // a tiny budget in moo mode still runs one generation within the budget
     let s = TuneSettings {
-        mode: Mode::Moo,
+        mode: TuneMode::Moo,
         budget: 5,
         ..TuneSettings::default()
     };
     let out = tune(&f, &[0.5, 0.5], &[], &mut w, &s, |_, _| {}).unwrap();
     assert!(out.points.len() <= 5, "{}", out.points.len());
     assert!(out.points.len() >= 3);
+}
+
+/// A function that fails at one point, with its own error type.
+struct FailsAtHalf;
+
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("no value at gene {0}")]
+struct NoValue(f64);
+
+impl TuneFunction for FailsAtHalf {
+    type Extra = ();
+    type Error = NoValue;
+    fn objective_names(&self) -> Vec<String> {
+        names(&["f"])
+    }
+    fn evaluate(&self, genes: &[f64]) -> Result<Scored<()>, NoValue> {
+        if genes[0] == 0.5 {
+            return Err(NoValue(genes[0]));
+        }
+        Ok(Scored {
+            objectives: vec![genes[0]],
+            violation: 0.0,
+            extra: (),
+        })
+    }
+}
+
+#[test]
+fn an_evaluation_error_keeps_the_functions_own_error_as_its_source() {
+    let mut w = Weights::parse(None, None, &names(&["f"])).unwrap();
+    for mode in [TuneMode::Scalar, TuneMode::Moo] {
+        let s = TuneSettings {
+            mode,
+            ..scalar_settings(10)
+        };
+        let e = tune(&FailsAtHalf, &[0.5], &[], &mut w, &s, |_, _| {}).unwrap_err();
+        let TuneError::Evaluation(source) = &e else {
+            panic!("{mode:?}: {e:?}");
+        };
+        assert_eq!(source.downcast_ref::<NoValue>(), Some(&NoValue(0.5)));
+        assert_eq!(e.to_string(), "evaluation failed");
+    }
+    // during the sensitivity table as well (the probes of 0.4 hit 0.5)
+    let e = sensitivity(&FailsAtHalf, &[0.4], &names(&["x"]), 0.1).unwrap_err();
+    let src = std::error::Error::source(&e).expect("a source");
+    assert!(src.downcast_ref::<NoValue>().is_some(), "{e:?}");
+    // and a bad step is a typed settings error
+    assert!(matches!(
+        sensitivity(&FailsAtHalf, &[0.4], &names(&["x"]), 0.7),
+        Err(TuneError::Settings(SettingsError::FdStep(h))) if h == 0.7
+    ));
 }

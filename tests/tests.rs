@@ -5,7 +5,9 @@
 mod cli_support;
 mod front_support;
 
+mod common_args_cli;
 mod compile_cli;
+mod domain_vault_cli;
 mod evolve_cli;
 mod front_cli;
 mod front_report;

@@ -267,3 +267,124 @@ fn moo_run_reports_a_front_inside_the_constraints() {
     let cfg = std::fs::read_to_string(run.join("run.toml")).unwrap();
     assert!(cfg.contains("mode = \"moo\""), "{cfg}");
 }
+
+/// The only entry of `dir/runs`, checked to be named `<YYYYmmdd>-<HHMMSS>-<stem>`.
+pub fn only_new_run_dir(dir: &Path, stem: &str) -> PathBuf {
+    let runs: Vec<PathBuf> = std::fs::read_dir(dir.join("runs"))
+        .expect("a runs/ folder in the current directory")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let name = runs[0].file_name().unwrap().to_str().unwrap().to_string();
+    let (date, rest) = name.split_at(8);
+    assert!(date.bytes().all(|b| b.is_ascii_digit()), "{name}");
+    assert_eq!(&rest[..1], "-", "{name}");
+    assert!(rest[1..7].bytes().all(|b| b.is_ascii_digit()), "{name}");
+    assert_eq!(&rest[7..], format!("-{stem}"), "{name}");
+    runs[0].clone()
+}
+
+#[test]
+fn without_out_a_new_run_directory_is_written_and_no_progress_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = short_scenario(dir.path());
+    let design = root().join("designs/ocean-v4.1.toml");
+    let baseline = root().join("designs/ocean-v4.toml");
+    // from another directory, so that the default `runs/` lands in the temporary one
+    let out = crate::cli_support::command()
+        .current_dir(dir.path())
+        .args([
+            "tune",
+            "--design",
+            design.to_str().unwrap(),
+            "--scenario",
+            scen.to_str().unwrap(),
+            "--mode",
+            "scalar",
+            "--params",
+            "baseFee",
+            "--budget",
+            "3",
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--threads",
+            "1",
+            "--no-progress",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = only_new_run_dir(dir.path(), "ocean-v4.1");
+    for f in [
+        "run.toml",
+        "generations.jsonl",
+        "archive.json",
+        "checkpoint",
+        "best.toml",
+        "comparison.json",
+    ] {
+        assert!(run.join(f).is_file(), "{f} missing in {}", run.display());
+    }
+    let s = text(&out.stdout);
+    assert!(
+        s.contains(&format!(
+            "wrote {}",
+            run.strip_prefix(dir.path()).unwrap().display()
+        )),
+        "{s}"
+    );
+    // --no-progress: one line per generation on stderr
+    let e = text(&out.stderr);
+    assert!(e.lines().any(|l| l.starts_with("gen   0")), "{e}");
+    let cp = json(&run.join("checkpoint"));
+    assert_eq!(cp["complete"], true);
+    assert!(cp["points"].as_array().unwrap().len() <= 3);
+
+    // `tsynth front` reads the tune run
+    let list = tsynth(&["front", "list", run.to_str().unwrap()]);
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let l = text(&list.stdout);
+    assert!(l.contains("rug_risk") && l.contains("m0"), "{l}");
+}
+
+#[test]
+fn a_run_directory_that_holds_a_run_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("run.toml"), "format = 2\n").unwrap();
+    let out = tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(e.contains("already holds a run"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("run.toml")).unwrap(),
+        "format = 2\n"
+    );
+}
+
+#[test]
+fn a_bad_fd_step_is_refused_before_any_simulation_or_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("never");
+    let out = tsynth(&[
+        "tune",
+        "--design",
+        "designs/ocean-v4.1.toml",
+        "--fd-step",
+        "0.9",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("invalid tuning settings: finite-difference step must be in (0, 0.5], got 0.9"),
+        "{e}"
+    );
+    assert!(!out_dir.exists());
+}

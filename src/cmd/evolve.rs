@@ -4,20 +4,24 @@
 //! resume live in `tsynth-search`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tsynth_search::evolve::{Comparison, NewRun, Progress};
-use tsynth_search::rundir::default_run_id;
 use tsynth_search::{ArchiveFile, Evolver, RunStatus, SearchConfig};
+
+use super::common_args::{CommonArgs, new_run_dir};
 
 /// Arguments of `tsynth evolve`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("scenario", |a| a.help("Scenario file (default: scenarios/search.toml, or the configuration's)")))]
+#[command(mut_arg("seeds", |a| a.help("Simulation seeds per evaluation (youngest age layer; default: the configuration's)")))]
+#[command(mut_arg("out", |a| a.help("Run directory (default: runs/<UTC timestamp>-<grammar stem>)")))]
 pub struct Args {
     /// Grammar file (e.g. grammars/amm.grammar).
     #[arg(long)]
@@ -31,21 +35,9 @@ pub struct Args {
     /// Generations after the initial population.
     #[arg(long)]
     pub gens: Option<u64>,
-    /// Simulation seeds per evaluation (youngest age layer).
-    #[arg(long)]
-    pub seeds: Option<u32>,
-    /// Scenario file (default: scenarios/search.toml).
-    #[arg(long)]
-    pub scenario: Option<PathBuf>,
     /// Run seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results never depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Run directory (default: runs/<UTC timestamp>-<grammar>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// Continue the run in DIR (with --gens: to that many generations).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["grammar", "config", "pop", "seeds", "scenario", "seed", "out", "init_designs", "compare"])]
     pub resume: Option<PathBuf>,
@@ -56,9 +48,9 @@ pub struct Args {
     /// the same grammar).
     #[arg(long, num_args = 1..)]
     pub compare: Vec<PathBuf>,
-    /// No progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
+    /// Flags shared with `tune` and `sim`.
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 fn config_from_args(args: &Args) -> Result<SearchConfig> {
@@ -75,20 +67,20 @@ fn config_from_args(args: &Args) -> Result<SearchConfig> {
     if let Some(v) = args.gens {
         c.gens = v;
     }
-    if let Some(v) = args.seeds {
+    if let Some(v) = args.common.seeds {
         c.seeds = v;
         c.engine.max_seeds = c.engine.max_seeds.max(v);
     }
-    if let Some(v) = &args.scenario {
+    if let Some(v) = &args.common.scenario {
         c.scenario = v.clone();
     }
     if let Some(v) = args.seed {
         c.seed = v;
     }
-    if let Some(v) = args.threads {
+    if let Some(v) = args.common.threads {
         c.threads = v;
     }
-    if let Some(v) = &args.out {
+    if let Some(v) = &args.common.out {
         c.out = Some(v.clone());
     }
     if !args.init_designs.is_empty() {
@@ -110,15 +102,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None
     };
     let threads = args
-        .threads
-        .or(config.as_ref().map(|c| c.threads).filter(|&t| t > 0));
-    if let Some(n) = threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("setting up the thread pool")?;
-    }
-    let threads = rayon::current_num_threads();
+        .common
+        .init_threads(config.as_ref().map(|c| c.threads))?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -141,13 +126,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let grammar = config.grammar.clone().ok_or_else(|| {
                 anyhow::anyhow!("no grammar: give --grammar FILE (or `grammar` in --config)")
             })?;
-            let out = config.out.clone().unwrap_or_else(|| {
-                let now = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                PathBuf::from("runs").join(default_run_id(now, &stem(&grammar)))
-            });
+            let out = config.out.clone().unwrap_or_else(|| new_run_dir(&grammar));
             Evolver::create(
                 config,
                 &NewRun {
@@ -177,7 +156,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
 
     let bar = ProgressBar::new(target + 1);
-    if args.no_progress {
+    if args.common.no_progress {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     bar.set_style(
@@ -212,7 +191,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             100.0 * compile_hit,
             100.0 * total_hits as f64 / total_evals.max(1) as f64,
         ));
-        if args.no_progress {
+        if args.common.no_progress {
             eprintln!(
                 "gen {:>3}: evals {:>5} feasible {:>3}/{:<3} front {:>3} HV {:.6e} cache hits {:>3} new structures {:>3} {:.1} s",
                 r.generation,
@@ -297,12 +276,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     writeln!(o, "wrote {}", dir.display())?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into())
 }
 
 /// Column header of a metric name (at most 10 characters).

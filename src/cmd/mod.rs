@@ -1,5 +1,7 @@
 //! One module per subcommand.
+pub mod common_args;
 pub mod compile;
+pub mod completions;
 pub mod design;
 pub mod evolve;
 pub mod front;

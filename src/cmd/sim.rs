@@ -1,7 +1,7 @@
 //! `tsynth sim`: simulate one design on a scenario over several seeds (TokenSPICE's job).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -10,30 +10,27 @@ use serde::Serialize;
 use tsynth_grammar::Design;
 use tsynth_sim::{Aggregate, SeedOutcome, Simulate};
 
+use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
+
 /// Arguments of `tsynth sim`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("scenario", |a| a.help("Scenario file (default: scenarios/default.toml)")))]
+#[command(mut_arg("seeds", |a| a.help("Number of seeds (default: the scenario's `seeds`)")))]
+#[command(mut_arg("out", |a| a.help("Output directory (default: runs/<UTC timestamp>-<design stem>)")))]
+#[command(mut_arg("no_progress", |a| a.help("No progress output (sim prints none; accepted like evolve and tune)")))]
 pub struct Args {
     /// Design file (e.g. designs/ocean-v4.toml).
     #[arg(long)]
     pub design: PathBuf,
-    /// Scenario file.
-    #[arg(long, default_value = "scenarios/default.toml")]
-    pub scenario: PathBuf,
-    /// Number of seeds (default: the scenario's `seeds`).
-    #[arg(long)]
-    pub seeds: Option<u32>,
     /// First seed; seeds are FIRST, FIRST+1, ...
     #[arg(long, default_value_t = 1)]
     pub first_seed: u64,
-    /// Output directory (default: runs/sim-<design>-<scenario>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Do not draw plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Flags shared with `evolve` and `tune`.
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// What `summary.json` holds. Nothing in it depends on time or thread count.
@@ -49,38 +46,22 @@ struct Summary<'a> {
     feasible: bool,
 }
 
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "design".into())
-}
-
 /// Runs `tsynth sim`.
 pub fn run(args: Args) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("setting up the thread pool")?;
-    }
+    args.common.init_threads(None)?;
+    let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
     let (_design, library, genotype) = Design::load(&args.design)?;
-    let sim = crate::registry::simulator(&args.scenario, &library.blocks_dir)?;
+    let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
     let derivation = library
         .decode(&genotype)
         .with_context(|| format!("decoding {}", args.design.display()))?;
     let emitted = library
         .emit(&derivation)
         .with_context(|| format!("emitting {}", args.design.display()))?;
-    let n = args.seeds.unwrap_or(sim.run_spec().seeds);
+    let n = args.common.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n > 0, "--seeds must be at least 1");
     let seeds: Vec<u64> = (0..u64::from(n)).map(|i| args.first_seed + i).collect();
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!(
-            "sim-{}-{}",
-            stem(&args.design),
-            stem(&args.scenario)
-        ))
-    });
+    let out = args.common.out_or_new_run(&args.design);
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     let started = Instant::now();
@@ -95,7 +76,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let summary = Summary {
         design: args.design.display().to_string(),
-        scenario: args.scenario.display().to_string(),
+        scenario: scenario.display().to_string(),
         structure_hash: &emitted.structure_hash,
         full_hash: &emitted.full_hash,
         seeds: seeds.clone(),

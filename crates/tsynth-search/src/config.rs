@@ -32,12 +32,12 @@
 //! default_selection`); a file can choose others among the domain's metrics:
 //!
 //! ```toml
-//! objectives = ["slippage", "volatility", "rug_risk", "complexity"]
+//! objectives = ["cost", "risk", "complexity"]
 //! constraints = [
-//!     { metric = "honest_revert_rate", max = 0.1 },
-//!     { metric = "consumer_success", min = 0.5 },
+//!     { metric = "revert_rate", max = 0.1 },
+//!     { metric = "success_rate", min = 0.5 },
 //! ]
-//! better = { improve = ["rug_risk"], no_worse = ["slippage", "volatility"] }
+//! better = { improve = ["risk"], no_worse = ["cost"] }
 //! ```
 
 use std::path::{Path, PathBuf};

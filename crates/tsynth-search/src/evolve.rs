@@ -93,7 +93,7 @@ pub struct MemberVsDesign {
 /// The final comparison of the front with known designs, all on the same held-out seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
-    /// The rule, as a sentence ("lower rug_risk, no worse slippage and volatility").
+    /// The rule, as a sentence (e.g. "lower risk, no worse cost").
     pub rule: String,
     /// The held-out seeds.
     pub seeds: Vec<u64>,

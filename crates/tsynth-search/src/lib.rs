@@ -7,7 +7,11 @@
 //!   objectives and constraints; failures make a candidate infeasible with a reason.
 //! * [`problem`]: the grammar as a `tsynth_moo::Problem` (MOJITO operators, MOJITO-R seeds).
 //! * [`evolve`]: the synthesis loop with checkpoint/resume, held-out re-score, comparison.
+//! * [`tune`]: the local tuning optimisers of one design's parameters (pattern search, local
+//!   NSGA-II), objective bounds, weights, sensitivity.
+//! * [`tuner`]: the tuning run (`tsynth tune`) over a run directory, symmetric to [`Evolver`].
 //! * [`config`]: the evolve configuration (defaults, TOML file with positioned errors).
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod config;
 pub mod error;
@@ -16,6 +20,7 @@ pub mod pipeline;
 pub mod problem;
 pub mod rundir;
 pub mod tune;
+pub mod tuner;
 
 pub use config::{EngineMode, EngineSettings, SearchConfig};
 pub use error::{Result, SearchError};
@@ -25,3 +30,4 @@ pub use rundir::{
     Aggregation, ArchiveFile, ArchiveMember, GenerationRecord, ObjectiveScores, ParamRecord,
     PathRecord, RunConfig, RunDir, Score, write_atomic,
 };
+pub use tuner::{NewTune, TuneConfig, TuneReport, Tuner};

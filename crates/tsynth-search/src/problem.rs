@@ -74,7 +74,7 @@ impl<'a> GrammarProblem<'a> {
 
     /// The objective vector and violation the search ranks a scored candidate by. Values
     /// within [`RANKING_ZERO`] of 0 rank as 0, so floating-point noise (a fixed-rate pool's
-    /// slippage of -1.5e-16) does not make otherwise equal designs mutually non-dominated.
+    /// a value of -1.5e-16 from a curve-free pool) does not make otherwise equal designs mutually non-dominated.
     pub fn ranking(&self, scored: &Scored) -> (Vec<f64>, f64) {
         let sim = self.pipeline.simulator();
         let v = scored

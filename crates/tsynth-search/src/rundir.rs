@@ -83,6 +83,7 @@ impl PathRecord {
 
 /// How per-seed objectives are combined into the values the search ranks by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregation {
     /// Mean over seeds.

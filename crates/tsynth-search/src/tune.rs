@@ -7,14 +7,14 @@
 //! mean or worst) is one such function; tests plug in synthetic ones with a known optimum.
 //!
 //! Two modes:
-//! * [`Mode::Moo`]: NSGA-II from `tsynth-moo` on the tuned genes only, the initial
+//! * [`TuneMode::Moo`]: NSGA-II from `tsynth-moo` on the tuned genes only, the initial
 //!   population sampled around the start point with a Gaussian step that shrinks every
 //!   generation ([`local_moo`]).
-//! * [`Mode::Scalar`]: a derivative-free compass (pattern) search on a weighted sum of
+//! * [`TuneMode::Scalar`]: a derivative-free compass (pattern) search on a weighted sum of
 //!   normalised objectives, constraints by Deb's feasibility rule ([`pattern`]).
 //!
 //! User constraints (`rug_risk<=0.01`) are added to the function's own violation by
-//! [`Constrained`], so both modes and every reported design respect them (a reported design
+//! [`Constrained`] (each an [`ObjectiveBound`]), so both modes and every reported design respect them (a reported design
 //! is only called feasible when its total violation is 0).
 
 pub mod design;
@@ -67,23 +67,74 @@ pub enum TuneError {
         reason: String,
     },
     /// Invalid settings (budget, population, ...).
-    #[error("invalid tuning settings: {0}")]
-    Settings(String),
+    #[error("invalid tuning settings")]
+    Settings(#[from] SettingsError),
     /// The genotype does not fit the grammar.
     #[error(transparent)]
     Genotype(#[from] tsynth_grammar::genotype::GenotypeError),
-    /// A design could not be emitted.
-    #[error("emitting a design: {0}")]
-    Emit(String),
+    /// The design or its grammar could not be loaded.
+    #[error(transparent)]
+    Design(#[from] tsynth_grammar::GrammarError),
+    /// A design could not be emitted (a parameter value without a `uint256` encoding).
+    #[error("emitting a design")]
+    Emit(#[source] tsynth_grammar::wad::WadError),
     /// The multi-objective engine failed.
     #[error(transparent)]
     Moo(#[from] tsynth_moo::MooError),
-    /// The objective function failed.
-    #[error("evaluation failed: {0}")]
-    Evaluation(String),
-    /// Writing the run directory failed.
+    /// The objective function failed (its own error is the source).
+    #[error("evaluation failed")]
+    Evaluation(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The scenario's simulator could not be built.
+    #[error("setting up the simulation of {}", path.display())]
+    Simulator {
+        /// The scenario file.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: tsynth_sim::SimError,
+    },
+    /// The baseline design file does not exist.
+    #[error("baseline design {} not found", .0.display())]
+    Baseline(std::path::PathBuf),
+    /// Writing the run directory failed (or reading the scenario, starting the compiler).
     #[error(transparent)]
     Run(#[from] crate::error::SearchError),
+}
+
+impl TuneError {
+    /// Wraps an objective function's error.
+    pub fn evaluation(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Evaluation(Box::new(e))
+    }
+}
+
+/// An invalid value in [`TuneSettings`] (or the sensitivity step, or the start point).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    /// Fewer than two evaluations.
+    #[error("the budget must be at least 2 evaluations, got {0}")]
+    Budget(usize),
+    /// The initial step is outside (0, 1].
+    #[error("initial step must be in (0, 1], got {0}")]
+    InitialStep(f64),
+    /// The minimum step is outside (0, initial step].
+    #[error("minimum step must be in (0, initial step], got {0}")]
+    MinStep(f64),
+    /// The MOO shrink factor is outside (0, 1].
+    #[error("shrink factor must be in (0, 1], got {0}")]
+    Shrink(f64),
+    /// A population of fewer than two.
+    #[error("population must be at least 2, got {0}")]
+    Population(usize),
+    /// The finite-difference step of the sensitivity table is outside (0, 0.5].
+    #[error("finite-difference step must be in (0, 0.5], got {0}")]
+    FdStep(f64),
+    /// A start gene outside [0, 1].
+    #[error("start genes must lie in [0, 1]")]
+    StartGenes,
+    /// No simulation seed per evaluation.
+    #[error("seeds per evaluation must be at least 1")]
+    Seeds,
 }
 
 /// The score of one point as returned by a [`TuneFunction`].
@@ -145,9 +196,11 @@ pub enum Bound {
     AtLeast,
 }
 
-/// A user constraint on one objective, e.g. `rug_risk<=0.01`.
+/// A user bound on one objective, e.g. `rug_risk<=0.01` (`tsynth tune --constraint`); added
+/// to the function's own violation (unlike [`tsynth_sim::Constraint`], a domain metric's
+/// constraint chosen by the run's selection).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Constraint {
+pub struct ObjectiveBound {
     /// Objective name.
     pub objective: String,
     /// Index in the function's objectives.
@@ -158,9 +211,9 @@ pub struct Constraint {
     pub value: f64,
 }
 
-impl Constraint {
+impl ObjectiveBound {
     /// Parses `NAME<=VALUE` or `NAME>=VALUE` against the objective names.
-    pub fn parse(text: &str, objectives: &[String]) -> Result<Constraint, TuneError> {
+    pub fn parse(text: &str, objectives: &[String]) -> Result<ObjectiveBound, TuneError> {
         let bad = |reason: String| TuneError::BadConstraint {
             text: text.to_string(),
             reason,
@@ -186,7 +239,7 @@ impl Constraint {
         if !value.is_finite() {
             return Err(bad("the limit must be finite".into()));
         }
-        Ok(Constraint {
+        Ok(ObjectiveBound {
             objective: name.to_string(),
             index,
             bound,
@@ -208,7 +261,7 @@ impl Constraint {
     }
 }
 
-impl std::fmt::Display for Constraint {
+impl std::fmt::Display for ObjectiveBound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let op = match self.bound {
             Bound::AtMost => "<=",
@@ -222,8 +275,8 @@ impl std::fmt::Display for Constraint {
 pub struct Constrained<'a, F> {
     /// The wrapped function.
     pub inner: &'a F,
-    /// The constraints.
-    pub constraints: &'a [Constraint],
+    /// The bounds.
+    pub constraints: &'a [ObjectiveBound],
 }
 
 impl<F: TuneFunction> Constrained<'_, F> {
@@ -370,13 +423,25 @@ impl Weights {
     }
 }
 
-/// Which optimiser.
+/// Which optimiser (`tsynth tune --mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Mode {
-    /// Local NSGA-II around the start point.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum TuneMode {
+    /// Local NSGA-II around the start point (a Pareto front of tuned designs).
     Moo,
-    /// Pattern search on the weighted scalar.
+    /// Pattern search on a weighted sum of normalised objectives (one tuned design).
     Scalar,
+}
+
+impl TuneMode {
+    /// `"moo"` or `"scalar"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Moo => "moo",
+            Self::Scalar => "scalar",
+        }
+    }
 }
 
 /// Progress of one generation (MOO) or poll round (scalar).
@@ -444,7 +509,7 @@ pub fn feasible_front<E>(points: &[Point<E>]) -> Vec<usize> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TuneSettings {
     /// Optimiser.
-    pub mode: Mode,
+    pub mode: TuneMode,
     /// Most evaluations (the start point included).
     pub budget: usize,
     /// Run seed (MOO sampling and variation).
@@ -462,7 +527,7 @@ pub struct TuneSettings {
 impl Default for TuneSettings {
     fn default() -> Self {
         Self {
-            mode: Mode::Moo,
+            mode: TuneMode::Moo,
             budget: 200,
             seed: 1,
             initial_step: 0.1,
@@ -480,31 +545,19 @@ impl TuneSettings {
             return Err(TuneError::NothingToTune);
         }
         if self.budget < 2 {
-            return Err(TuneError::Settings(format!(
-                "the budget must be at least 2 evaluations, got {}",
-                self.budget
-            )));
+            return Err(SettingsError::Budget(self.budget).into());
         }
         if !(self.initial_step > 0.0 && self.initial_step <= 1.0) {
-            return Err(TuneError::Settings(format!(
-                "initial step must be in (0, 1], got {}",
-                self.initial_step
-            )));
+            return Err(SettingsError::InitialStep(self.initial_step).into());
         }
         if !(self.min_step > 0.0 && self.min_step <= self.initial_step) {
-            return Err(TuneError::Settings(format!(
-                "minimum step must be in (0, initial step], got {}",
-                self.min_step
-            )));
+            return Err(SettingsError::MinStep(self.min_step).into());
         }
         if !(self.shrink > 0.0 && self.shrink <= 1.0) {
-            return Err(TuneError::Settings(format!(
-                "shrink factor must be in (0, 1], got {}",
-                self.shrink
-            )));
+            return Err(SettingsError::Shrink(self.shrink).into());
         }
-        if self.population.is_some_and(|p| p < 2) {
-            return Err(TuneError::Settings("population must be at least 2".into()));
+        if let Some(p) = self.population.filter(|&p| p < 2) {
+            return Err(SettingsError::Population(p).into());
         }
         Ok(())
     }
@@ -516,22 +569,20 @@ impl TuneSettings {
 pub fn tune<F: TuneFunction>(
     function: &F,
     start: &[f64],
-    constraints: &[Constraint],
+    constraints: &[ObjectiveBound],
     weights: &mut Weights,
     settings: &TuneSettings,
     progress: impl FnMut(&Iteration, &[Point<F::Extra>]),
 ) -> Result<TuneOutcome<F::Extra>, TuneError> {
     settings.validate(start.len())?;
     if start.iter().any(|g| !(0.0..=1.0).contains(g)) {
-        return Err(TuneError::Settings("start genes must lie in [0, 1]".into()));
+        return Err(SettingsError::StartGenes.into());
     }
     let f = Constrained {
         inner: function,
         constraints,
     };
-    let first = f
-        .evaluate(start)
-        .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+    let first = f.evaluate(start).map_err(TuneError::evaluation)?;
     weights.normalise_by(&first.objectives);
     let start_point = Point {
         index: 0,
@@ -541,8 +592,8 @@ pub fn tune<F: TuneFunction>(
         extra: first.extra,
     };
     let points = match settings.mode {
-        Mode::Scalar => pattern::search(&f, start_point, weights, settings, progress)?,
-        Mode::Moo => local_moo::search(&f, start_point, weights, settings, progress)?,
+        TuneMode::Scalar => pattern::search(&f, start_point, weights, settings, progress)?,
+        TuneMode::Moo => local_moo::search(&f, start_point, weights, settings, progress)?,
     };
     let front = feasible_front(&points);
     let best = weights.best_index(&points).unwrap_or(0);
@@ -588,7 +639,7 @@ pub(crate) fn evaluate_batch<F: TuneFunction>(
         .par_iter()
         .map(|g| f.evaluate(g))
         .collect::<Result<_, _>>()
-        .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+        .map_err(TuneError::evaluation)?;
     Ok(scored
         .into_iter()
         .zip(batch)

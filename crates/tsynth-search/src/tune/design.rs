@@ -2,7 +2,7 @@
 //! structure → emitted Solidity → simulation over seeds → mean or worst objectives.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tsynth_grammar::param::ParamSpec;
@@ -154,22 +154,33 @@ impl DesignEval {
 }
 
 /// The design pipeline as a tuning objective, memoised by full hash (genes that decode
-/// to the same values are simulated once).
-pub struct DesignFunction<'a> {
-    space: &'a DesignSpace,
+/// to the same values are simulated once). It shares the design space and the simulator,
+/// so a run can keep it (and its memo) from the start point to the sensitivity table.
+pub struct DesignFunction {
+    space: Arc<DesignSpace>,
     params: Vec<TunedParam>,
-    sim: &'a dyn Simulate,
+    sim: Arc<dyn Simulate>,
     seeds: Vec<u64>,
     aggregation: Aggregation,
     cache: Mutex<HashMap<String, DesignEval>>,
 }
 
-impl<'a> DesignFunction<'a> {
+impl std::fmt::Debug for DesignFunction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesignFunction")
+            .field("params", &self.params)
+            .field("seeds", &self.seeds)
+            .field("aggregation", &self.aggregation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DesignFunction {
     /// Tunes `params` of `space` on `seeds` with `aggregation`.
     pub fn new(
-        space: &'a DesignSpace,
+        space: Arc<DesignSpace>,
         params: Vec<TunedParam>,
-        sim: &'a dyn Simulate,
+        sim: Arc<dyn Simulate>,
         seeds: Vec<u64>,
         aggregation: Aggregation,
     ) -> Self {
@@ -181,6 +192,16 @@ impl<'a> DesignFunction<'a> {
             aggregation,
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The design space.
+    pub fn space(&self) -> &DesignSpace {
+        &self.space
+    }
+
+    /// The simulator.
+    pub fn simulator(&self) -> &dyn Simulate {
+        self.sim.as_ref()
     }
 
     /// The tuned parameters.
@@ -201,7 +222,7 @@ impl<'a> DesignFunction<'a> {
     /// Simulates any genotype of the grammar (e.g. another design) on `seeds`, bypassing
     /// the memo.
     pub fn evaluate_genotype(&self, g: &Genotype, seeds: &[u64]) -> Result<DesignEval, TuneError> {
-        evaluate_genotype(&self.space.library, self.sim, g, seeds)
+        evaluate_genotype(&self.space.library, self.sim.as_ref(), g, seeds)
     }
 }
 
@@ -213,9 +234,7 @@ pub fn evaluate_genotype(
     seeds: &[u64],
 ) -> Result<DesignEval, TuneError> {
     let d = library.decode(g)?;
-    let emitted = library
-        .emit(&d)
-        .map_err(|e| TuneError::Emit(e.to_string()))?;
+    let emitted = library.emit(&d).map_err(TuneError::Emit)?;
     let (evaluation, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), seeds, false);
     Ok(DesignEval {
         structure_hash: emitted.structure_hash,
@@ -224,7 +243,7 @@ pub fn evaluate_genotype(
     })
 }
 
-impl TuneFunction for DesignFunction<'_> {
+impl TuneFunction for DesignFunction {
     type Extra = DesignEval;
     type Error = TuneError;
 
@@ -235,11 +254,7 @@ impl TuneFunction for DesignFunction<'_> {
     fn evaluate(&self, genes: &[f64]) -> Result<Scored<DesignEval>, TuneError> {
         let g = self.space.genotype(&self.params, genes);
         let d = self.space.library.decode(&g)?;
-        let emitted = self
-            .space
-            .library
-            .emit(&d)
-            .map_err(|e| TuneError::Emit(e.to_string()))?;
+        let emitted = self.space.library.emit(&d).map_err(TuneError::Emit)?;
         let cached = self
             .cache
             .lock()
@@ -265,7 +280,7 @@ impl TuneFunction for DesignFunction<'_> {
             }
         };
         Ok(Scored {
-            objectives: eval.objectives(self.aggregation, self.sim),
+            objectives: eval.objectives(self.aggregation, self.sim.as_ref()),
             violation: eval.evaluation.aggregate.violation,
             extra: eval,
         })

@@ -38,10 +38,10 @@ struct LocalProblem<'a, F: TuneFunction> {
     seen: Mutex<Vec<(u64, Point<F::Extra>)>>,
 }
 
-/// Evaluation failure inside the engine.
+/// Evaluation failure inside the engine: the function's own error.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct EvalFailed(String);
+#[error(transparent)]
+struct EvalFailed(Box<dyn std::error::Error + Send + Sync + 'static>);
 
 impl<F: TuneFunction> LocalProblem<'_, F> {
     fn sigma(&self) -> f64 {
@@ -82,7 +82,7 @@ impl<F: TuneFunction> Problem for LocalProblem<'_, F> {
     }
 
     fn evaluate(&self, g: &Vec<f64>, ctx: &EvalContext) -> Result<Evaluation<()>, EvalFailed> {
-        let s = self.f.evaluate(g).map_err(|e| EvalFailed(e.to_string()))?;
+        let s = self.f.evaluate(g).map_err(|e| EvalFailed(Box::new(e)))?;
         // the engine rejects NaN objectives; a NaN is as bad as it gets
         let objectives: Vec<f64> = s
             .objectives
@@ -152,9 +152,7 @@ pub fn search<F: TuneFunction>(
         let sigma = (settings.initial_step * settings.shrink.powi(generation as i32))
             .max(settings.min_step);
         problem.sigma_bits.store(sigma.to_bits(), Ordering::Relaxed);
-        engine
-            .step(&problem)
-            .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+        engine.step(&problem).map_err(TuneError::evaluation)?;
         let mut batch =
             std::mem::take(&mut *problem.seen.lock().unwrap_or_else(|p| p.into_inner()));
         batch.sort_by_key(|(id, _)| *id);

@@ -102,7 +102,7 @@ pub fn archive_member(
     let g = space.genotype(params, &point.genes);
     let lib = &space.library;
     let d = lib.decode(&g)?;
-    let emitted = lib.emit(&d).map_err(|e| TuneError::Emit(e.to_string()))?;
+    let emitted = lib.emit(&d).map_err(TuneError::Emit)?;
     let (blocks, records) = crate::rundir::blocks_and_params(lib, &d);
     let grammar = std::fs::canonicalize(&lib.file).unwrap_or_else(|_| lib.file.clone());
     let design = lib.design_text(&g, &grammar.display().to_string(), description)?;

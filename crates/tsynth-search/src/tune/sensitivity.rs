@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{TuneError, TuneFunction};
+use super::{SettingsError, TuneError, TuneFunction};
 
 /// Sensitivity of every objective to one parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +34,15 @@ fn normalised(fx: f64, fp: f64, fm: f64, dx: f64) -> f64 {
     (fp - fm) / dx / scale
 }
 
+/// Checks a finite-difference step: it must lie in (0, 0.5].
+pub fn check_step(h: f64) -> Result<(), SettingsError> {
+    if h > 0.0 && h <= 0.5 {
+        Ok(())
+    } else {
+        Err(SettingsError::FdStep(h))
+    }
+}
+
 /// Sensitivity table at `x` with step `h` (in gene space), `names[i]` naming gene `i`.
 /// Evaluations run in parallel; the table is sorted by decreasing influence (NaN last,
 /// ties by gene index).
@@ -44,14 +53,8 @@ pub fn sensitivity<F: TuneFunction>(
     h: f64,
 ) -> Result<Vec<SensitivityRow>, TuneError> {
     use rayon::prelude::*;
-    if !(h > 0.0 && h <= 0.5) {
-        return Err(TuneError::Settings(format!(
-            "finite-difference step must be in (0, 0.5], got {h}"
-        )));
-    }
-    let centre = f
-        .evaluate(x)
-        .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+    check_step(h)?;
+    let centre = f.evaluate(x).map_err(TuneError::evaluation)?;
     let probes: Vec<(Vec<f64>, Vec<f64>, f64)> = (0..x.len())
         .map(|i| {
             let mut p = x.to_vec();
@@ -66,7 +69,7 @@ pub fn sensitivity<F: TuneFunction>(
         .par_iter()
         .map(|(p, m, _)| Ok::<_, F::Error>((f.evaluate(p)?, f.evaluate(m)?)))
         .collect::<Result<_, _>>()
-        .map_err(|e| TuneError::Evaluation(e.to_string()))?;
+        .map_err(TuneError::evaluation)?;
     let mut rows: Vec<SensitivityRow> = results
         .iter()
         .zip(&probes)

@@ -1,0 +1,74 @@
+//! The flags every command that runs simulations shares (`evolve`, `tune`, `sim`), with one
+//! meaning everywhere. Each command flattens [`CommonArgs`] and supplies its own defaults
+//! (e.g. the scenario) through the methods here.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use tsynth_search::rundir::default_run_id;
+
+/// Scenario of `sim` and `tune` when none is given (evolve's comes from its configuration).
+pub const DEFAULT_SCENARIO: &str = "scenarios/default.toml";
+
+/// Flags shared by `evolve`, `tune` and `sim`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CommonArgs {
+    /// Scenario file (default: scenarios/default.toml; evolve: scenarios/search.toml or the
+    /// configuration's).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Simulation seeds per evaluation (default: the scenario's `seeds`; evolve: the
+    /// configuration's).
+    #[arg(long, value_name = "N")]
+    pub seeds: Option<u32>,
+    /// Worker threads (default: all cores). Results never depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output directory (default: a new run directory runs/<UTC timestamp>-<stem>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar: one line per generation on stderr instead.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl CommonArgs {
+    /// The scenario given, or `default`.
+    pub fn scenario_or(&self, default: &str) -> PathBuf {
+        self.scenario
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(default))
+    }
+
+    /// The output directory given, or a new run directory named after `named_after`'s file
+    /// stem (`runs/<UTC timestamp>-<stem>`).
+    pub fn out_or_new_run(&self, named_after: &Path) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| new_run_dir(named_after))
+    }
+
+    /// Sets up the global thread pool with `--threads` (or `fallback`, e.g. from a
+    /// configuration file; 0 or `None`: all cores) and returns the number of threads in use.
+    pub fn init_threads(&self, fallback: Option<usize>) -> Result<usize> {
+        if let Some(n) = self.threads.or(fallback.filter(|&t| t > 0)) {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .context("setting up the thread pool")?;
+        }
+        Ok(rayon::current_num_threads())
+    }
+}
+
+/// `runs/<UTC timestamp>-<stem of path>`.
+pub fn new_run_dir(named_after: &Path) -> PathBuf {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let stem = named_after
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    PathBuf::from("runs").join(default_run_id(now, &stem))
+}
