@@ -154,7 +154,7 @@ fn load_mini_design(
     r
 }
 
-fn design_err(text: &str) -> tsynth_grammar::Diagnostic {
+fn design_err(text: &str) -> tsynth_grammar::GrammarDiagnostic {
     let e = load_mini_design(text).expect_err("design should be rejected");
     e.diagnostics[0].clone()
 }

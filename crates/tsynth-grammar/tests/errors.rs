@@ -4,7 +4,7 @@
 mod common;
 use common::{HEADER, fixtures, parse, pos_of};
 use proptest::prelude::*;
-use tsynth_grammar::{Diagnostic, ErrorKind, GrammarError};
+use tsynth_grammar::{ErrorKind, GrammarDiagnostic as Diagnostic, GrammarError};
 
 const TAIL: &str =
     "compound Root {\n    use FlatPrice\n    use ZeroFee\n    use NoCap\n}\nstart Root\n";

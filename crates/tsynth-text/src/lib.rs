@@ -303,6 +303,52 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Positions of byte offsets visited in non-decreasing order (a tokeniser's), each in
+/// time proportional to the distance from the previous one: linear over a whole text, even
+/// a text that is one very long line. Going backwards restarts from the start of the text.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `text` (line ends as in [`line_col`]).
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            offset: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    /// The same as [`line_col`]`(text, offset)`.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.offset {
+            *self = Self::new(self.text);
+        }
+        let b = self.text.as_bytes();
+        for (i, c) in self.text[self.offset..offset].char_indices() {
+            let at = self.offset + i;
+            match c {
+                '\n' => (self.line, self.col) = (self.line + 1, 1),
+                '\r' if b.get(at + 1) == Some(&b'\n') => {}
+                '\r' => (self.line, self.col) = (self.line + 1, 1),
+                _ => self.col += 1,
+            }
+        }
+        self.offset = offset;
+        (self.line, self.col)
+    }
+}
+
 /// A `PATH:LINE:COL` position, printed that way (for readers that want a ready-made type).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
@@ -368,6 +414,15 @@ mod tests {
             std::borrow::Cow::Borrowed("a\nb")
         ));
         assert_eq!(normalize("\u{FEFF}a\r\nb\rc"), "a\nb\nc");
+    }
+
+    #[test]
+    fn cursor_agrees_with_line_col_forwards_and_backwards() {
+        let t = "ab\r\ncé\rd\n\nx€y\r";
+        let mut c = Cursor::new(t);
+        for o in (0..=t.len() + 2).chain([3, 0, 9]) {
+            assert_eq!(c.line_col(o), line_col(t, o), "offset {o}");
+        }
     }
 
     #[test]

@@ -82,8 +82,10 @@ proptest! {
     fn line_index_agrees_with_line_col(pieces in prop::collection::vec(piece(), 0..60), extra in 0usize..4) {
         let raw: String = pieces.concat();
         let ix = tsynth_text::LineIndex::new(&raw);
+        let mut cursor = tsynth_text::Cursor::new(&raw);
         for o in 0..=raw.len() + extra {
             prop_assert_eq!(ix.line_col(o), line_col(&raw, o));
+            prop_assert_eq!(cursor.line_col(o), line_col(&raw, o));
         }
     }
 }
