@@ -215,10 +215,40 @@ fn corrupt_disk_entry_is_detected_and_recompiled() {
     // The rewritten entry is good again; a truncated one is also caught.
     let c3 = common::isolated(dir.path(), 1);
     assert_eq!(c3.compile(&req).unwrap().origin, CacheOrigin::Disk);
-    std::fs::write(&path, b"tsynth-solc-cache v1 abc\n{\"contr").unwrap();
+    std::fs::write(&path, b"tsynth-solc-cache v2 abc\n{\"contr").unwrap();
     let c4 = common::isolated(dir.path(), 1);
     assert_eq!(c4.compile(&req).unwrap().origin, CacheOrigin::Compiled);
     assert_eq!(c4.stats().corrupt_entries, 1);
+}
+
+#[test]
+fn entry_copied_under_another_key_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let req_a = CompileRequest::single("Token.sol", common::token_source("moved entry A"));
+    let req_b = CompileRequest::single("Token.sol", common::token_source("moved entry B"));
+    let c1 = common::isolated(dir.path(), 1);
+    let a = c1.compile(&req_a).expect("compile A");
+    let b = c1.compile(&req_b).expect("compile B");
+    assert_ne!(a.cache_key, b.cache_key);
+    // Put A's (valid, self-consistent) entry where B's belongs.
+    let (pa, pb) = (
+        c1.cache_entry_path(&a.cache_key).unwrap(),
+        c1.cache_entry_path(&b.cache_key).unwrap(),
+    );
+    std::fs::create_dir_all(pb.parent().unwrap()).unwrap();
+    std::fs::copy(&pa, &pb).unwrap();
+
+    let c2 = common::isolated(dir.path(), 1);
+    let again = c2.compile(&req_b).expect("recompiled");
+    assert_eq!(
+        again.origin,
+        CacheOrigin::Compiled,
+        "A's entry was served for B"
+    );
+    assert_eq!(c2.stats().corrupt_entries, 1);
+    assert_eq!(again.contracts, b.contracts);
+    // A's own entry is still used where it belongs.
+    assert_eq!(c2.compile(&req_a).unwrap().origin, CacheOrigin::Disk);
 }
 
 #[test]
