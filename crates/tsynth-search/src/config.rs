@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use tsynth_sim::metrics::{BetterRule, Constraint, Selection};
-use tsynth_sim::scenario::line_col;
+use tsynth_text::line_col;
 
 use crate::error::{Result, SearchError};
 use crate::rundir::Aggregation;
@@ -179,12 +179,14 @@ fn key_offset(text: &str, key: &str) -> usize {
 impl SearchConfig {
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| SearchError::io(path, e))?;
-        Self::parse(&text, path)
+        let text = tsynth_text::read_text(path)?;
+        Self::parse(text.as_str(), path)
     }
 
     /// Parses configuration text (`path` names the file in messages) and checks it.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let normalized = tsynth_text::normalize(text);
+        let text: &str = &normalized;
         let at = |offset: usize, message: &str| {
             let (line, col) = line_col(text, offset);
             SearchError::Config(format!("{}:{line}:{col}: {message}", path.display()))
@@ -345,6 +347,26 @@ mod tests {
         let e = err("[engine]\nreference_point = [nan]\n");
         assert!(e.starts_with("c.toml:2:1: `reference_point` values"), "{e}");
         assert!(err("gens = -1\n").starts_with("c.toml:1:8:"));
+    }
+
+    #[test]
+    fn bom_and_crlf_keep_positions_and_non_finite_numbers_are_refused() {
+        let e = err("\u{feff}seed = 1\r\npop = 1\r\n");
+        assert_eq!(e, "c.toml:2:1: `pop` must be at least 2, got 1");
+        let e = err("seed = 1\rgens = 3\r[engine]\rreference_point = [1.0, inf]\r");
+        assert!(e.starts_with("c.toml:4:1: `reference_point` values"), "{e}");
+        let c = SearchConfig::parse("\u{feff}pop = 4\r\n", Path::new("c")).unwrap();
+        assert_eq!(c.pop, 4);
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, b"pop = 4\ngens = \"\xff\"\n").unwrap();
+        let e = SearchConfig::load(&p).unwrap_err().to_string();
+        assert!(e.contains("c.toml:2:9: invalid UTF-8"), "{e}");
+        assert_eq!(e.matches("c.toml").count(), 1, "{e}");
     }
 
     #[test]
