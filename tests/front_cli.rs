@@ -284,6 +284,31 @@ fn plot_marks_known_designs_and_caches_their_scores() {
 }
 
 #[test]
+fn plot_without_axes_draws_the_scatter_matrix() {
+    let f = shared_run();
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("default.png");
+    let out = tsynth_in(
+        &root(),
+        &[
+            "front",
+            "plot",
+            f.run.to_str().unwrap(),
+            "--out",
+            png.to_str().unwrap(),
+            "--no-known",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+    let reader = decoder.read_info().unwrap();
+    // The matrix is square and large (one panel per pair), a single scatter is 960x720.
+    let (w, h) = (reader.info().width, reader.info().height);
+    assert!(w >= 1200 && w == h, "{w}x{h}");
+}
+
+#[test]
 fn diff_compares_hypervolume_and_dominance() {
     let f = shared_run();
     let dir = tempfile::tempdir().unwrap();

@@ -38,6 +38,11 @@ error OnlyDataToken(address caller);
 error TokenTransferFailed(address token);
 /// A swap moved the spot price the wrong way (buy must not lower it, sell must not raise it).
 error PriceInvariant(uint256 spotBefore, uint256 spotAfter);
+/// A trade would execute at a better price than the spot price before it: Balancer's
+/// `spotPriceBefore <= amountIn / amountOut` check (ERR_MATH_APPROX), which catches
+/// rounding in the trader's favour, typically on dust amounts. `price` is in base per DT:
+/// the spot price with fee for a buy, the marginal price P (1 - fee) for a sell.
+error MathApprox(uint256 price, uint256 amountIn, uint256 amountOut);
 /// A block's constructor parameter is outside its hard range.
 error ParamOutOfRange(string name, uint256 value);
 
@@ -52,6 +57,12 @@ abstract contract PoolCore is IDataPool {
     uint256 internal constant INIT_SHARES = 100e18;
     /// Upper bound of any single fee (10%).
     uint256 internal constant MAX_FEE = ONE / 10;
+    /// Relative slack of the spot-price check on trades (1e-9, in wad): a trade may execute
+    /// at most this much (plus one wei of the spot price) better than the spot price before
+    /// it. It absorbs the rounding of curve-free (fixed-rate) pools, whose exact execution
+    /// price equals the spot price, for outputs above about 1e9 wei; curve pools' honest
+    /// trades pay a price impact far above it.
+    uint256 internal constant SPOT_CHECK_SLACK = 1e9;
 
     IPoolToken internal immutable _base;
     IPoolDataToken internal immutable _dt;
@@ -223,6 +234,7 @@ abstract contract PoolCore is IDataPool {
         dtOut = _calcOutGivenIn(true, baseIn, fee);
         if (dtOut == 0 || dtOut < minDtOut) revert InsufficientOutput(dtOut, minDtOut);
         if (dtOut > _dtBal) revert InsufficientLiquidity(dtOut, _dtBal);
+        _checkBuyPrice(spotBefore, baseIn, dtOut);
         uint256 toCommunity = WeightedMath.mul(baseIn, cf);
         _baseBal += baseIn - toCommunity;
         _dtBal -= dtOut;
@@ -245,6 +257,7 @@ abstract contract PoolCore is IDataPool {
         baseOut = _calcOutGivenIn(false, dtIn, fee);
         if (baseOut == 0 || baseOut < minBaseOut) revert InsufficientOutput(baseOut, minBaseOut);
         if (baseOut > _baseBal) revert InsufficientLiquidity(baseOut, _baseBal);
+        _checkSellPrice(fee, dtIn, baseOut);
         uint256 toCommunity = WeightedMath.mul(dtIn, cf);
         _dtBal += dtIn - toCommunity;
         _baseBal -= baseOut;
@@ -297,6 +310,28 @@ abstract contract PoolCore is IDataPool {
     function notifyConsume(uint256 amount) external {
         if (msg.sender != address(_dt)) revert OnlyDataToken(msg.sender);
         _consumeVol += amount;
+    }
+
+    // ---- trade checks ---------------------------------------------------------------------------------
+    /// Balancer's ERR_MATH_APPROX check on a buy, `spotBefore <= baseIn / dtOut` (base per
+    /// DT, fee included): reverts with `MathApprox` when the buyer pays less per DT than the
+    /// spot price before the trade, by more than one wei of the spot price plus
+    /// SPOT_CHECK_SLACK of it. Compared in exact integers (`baseIn * ONE < floor * dtOut`).
+    function _checkBuyPrice(uint256 spotBefore, uint256 baseIn, uint256 dtOut) internal pure {
+        uint256 slack = spotBefore * SPOT_CHECK_SLACK / ONE + 1;
+        uint256 floor = spotBefore > slack ? spotBefore - slack : 0;
+        if (baseIn * ONE < floor * dtOut) revert MathApprox(spotBefore, baseIn, dtOut);
+    }
+
+    /// The same check on a sell. Balancer's sell-direction spot is DT per base,
+    /// (1 / P) / (1 - fee) with P the fee-free base-per-DT price `_calcSpotPrice(0)`, so
+    /// `spot <= dtIn / baseOut` is `baseOut / dtIn <= P (1 - fee)`: the seller may not get more
+    /// base per DT than the marginal price P (1 - fee), by more than one wei of it plus
+    /// SPOT_CHECK_SLACK of it. Compared in base per DT so that no rounded reciprocal enters.
+    function _checkSellPrice(uint256 fee, uint256 dtIn, uint256 baseOut) internal view {
+        uint256 marginal = WeightedMath.mul(_calcSpotPrice(0), ONE - fee);
+        uint256 ceiling = marginal + marginal * SPOT_CHECK_SLACK / ONE + 1;
+        if (baseOut * ONE > ceiling * dtIn) revert MathApprox(marginal, dtIn, baseOut);
     }
 
     // ---- helpers for blocks -------------------------------------------------------------------------

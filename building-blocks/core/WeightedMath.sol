@@ -3,6 +3,11 @@ pragma solidity ^0.8.24;
 
 /// A fractional power was asked for a base outside (0, 2), where the series diverges.
 error PowBaseOutOfRange(uint256 base);
+/// The fractional power's series did not reach its precision within MAX_POW_TERMS terms:
+/// the base is too close to 0 or 2 (every trade, join and exit keeps it within [1/2, 3/2],
+/// where about 40 terms suffice). Reverting here is fast; without the bound such a base
+/// ran the series for millions of terms, until the call ran out of gas.
+error PowNotConverged(uint256 base, uint256 exp);
 /// A trade or join brings in more than MAX_IN_RATIO of the in-balance.
 error MaxInRatio(uint256 amountIn, uint256 limit);
 /// An exit takes out more than MAX_OUT_RATIO of the out-balance.
@@ -13,11 +18,15 @@ error ZeroDenominator();
 /// @title WeightedMath — Balancer-V1-style weighted-pool math in 1e18 fixed point.
 /// @notice Written from the formulas: mul/div round half up; `pow` splits the exponent into an
 /// integer part (square-and-multiply) and a fraction (binomial series in x = base - 1, stopped
-/// when a term falls below 1e-10). Weights passed here are normalised (sum 1e18).
+/// when a term falls below 1e-10, and refused with `PowNotConverged` if that takes more than
+/// MAX_POW_TERMS terms). Weights passed here are normalised (sum 1e18).
 library WeightedMath {
     uint256 internal constant ONE = 1e18;
     /// Series stop: |term| < 1e-10 (in wad).
     uint256 internal constant POW_PRECISION = 1e8;
+    /// Most terms of the fractional power's series (bases in [0.1, 1.9] converge well within
+    /// it; the pools only use bases in [1/2, 3/2]).
+    uint256 internal constant MAX_POW_TERMS = 256;
     /// Trades and joins may bring in at most half the in-balance.
     uint256 internal constant MAX_IN_RATIO = ONE / 2;
     /// Exits may take out at most a third of the out-balance (+1 wei so exactly 1/3 passes).
@@ -53,7 +62,8 @@ library WeightedMath {
         return mul(intPart, _powFrac(base, frac));
     }
 
-    /// base^r for 0 <= r < 1 by the binomial series (1 + x)^r = sum_k C(r, k) x^k.
+    /// base^r for 0 <= r < 1 by the binomial series (1 + x)^r = sum_k C(r, k) x^k, at most
+    /// MAX_POW_TERMS terms.
     function _powFrac(uint256 base, uint256 r) private pure returns (uint256) {
         bool xNeg = base < ONE;
         uint256 x = xNeg ? ONE - base : base - ONE;
@@ -62,6 +72,7 @@ library WeightedMath {
         bool termNeg = false;
         // term_k = term_{k-1} * (r - (k-1)) * x / k ; signs tracked separately.
         for (uint256 k = 1; term >= POW_PRECISION; ++k) {
+            if (k > MAX_POW_TERMS) revert PowNotConverged(base, r);
             uint256 km1 = (k - 1) * ONE;
             bool cNeg = km1 > r;
             uint256 c = cNeg ? km1 - r : r - km1;

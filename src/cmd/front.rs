@@ -67,7 +67,7 @@ enum FrontCmd {
         /// Objective on the y axis.
         #[arg(long, requires = "x", conflicts_with = "matrix")]
         y: Option<String>,
-        /// Every pair of objectives.
+        /// Every pair of objectives (the default when no axes are given).
         #[arg(long)]
         matrix: bool,
         /// Output file (.svg or .png).
@@ -125,15 +125,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             run,
             x,
             y,
-            matrix,
+            matrix: _,
             out,
             aggregate,
             known,
         } => {
-            let axes = match (x, y, matrix) {
-                (_, _, true) => None,
-                (Some(x), Some(y), false) => Some((x, y)),
-                _ => anyhow::bail!("give --x OBJ --y OBJ, or --matrix"),
+            // No axes: the scatter matrix of every pair (`--matrix` says so explicitly).
+            let axes = match (x, y) {
+                (Some(x), Some(y)) => Some((x, y)),
+                _ => None,
             };
             plotcmd::run(&run, axes, &out, aggregate.map(Into::into), &known)?
         }

@@ -303,7 +303,10 @@ mod io_tests {
     fn missing_file_names_the_path_once() {
         let e = Scenario::load(Path::new("/nonexistent/x.toml")).unwrap_err();
         let shown = format!("{e}");
-        assert_eq!(shown, "cannot read scenario /nonexistent/x.toml");
-        assert!(std::error::Error::source(&e).is_some());
+        assert!(
+            shown.starts_with("scenario: cannot read /nonexistent/x.toml: "),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("/nonexistent/x.toml").count(), 1, "{shown}");
     }
 }

@@ -8,5 +8,6 @@ mod blocks_exploit;
 mod blocks_gas;
 mod blocks_math;
 mod blocks_schedule;
+mod blocks_spot_check;
 mod blocks_weighted_math;
 mod sim_run;

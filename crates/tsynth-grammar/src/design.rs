@@ -67,8 +67,8 @@ pub struct Design {
 /// Errors of design files are ordinary `FILE:LINE:COL` diagnostics.
 pub type DesignError = GrammarError;
 
-fn span_pos(text: &str, span: std::ops::Range<usize>) -> Pos {
-    Pos::from_offset(text, span.start)
+fn span_pos(text: &tsynth_text::LineIndex<'_>, span: std::ops::Range<usize>) -> Pos {
+    Pos::from_line_col(text.line_col(span.start))
 }
 
 fn number_of(v: &DeValue<'_>) -> Option<f64> {
@@ -92,9 +92,16 @@ fn number_of(v: &DeValue<'_>) -> Option<f64> {
 
 impl Design {
     /// Parses a design file's text.
+    ///
+    /// `text` is normalised first ([`tsynth_text::normalize`]). NaN and infinities
+    /// (`nan`, `inf`, or a number too large for a 64-bit float) are refused at their
+    /// position.
     pub fn parse(path: &Path, text: &str) -> Result<Design, DesignError> {
+        let normalised = tsynth_text::normalize(text);
+        let text = &*normalised;
+        let index = tsynth_text::LineIndex::new(text);
         let doc = DeTable::parse(text).map_err(|e| {
-            let pos = e.span().map(|s| span_pos(text, s)).unwrap_or_default();
+            let pos = e.span().map(|s| span_pos(&index, s)).unwrap_or_default();
             GrammarError::at(
                 path,
                 pos,
@@ -109,11 +116,11 @@ impl Design {
         let mut entries: Vec<_> = doc.get_ref().iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         for (k, v) in entries {
-            let kpos = span_pos(text, k.span());
+            let kpos = span_pos(&index, k.span());
             let key = k.get_ref().as_ref();
             match (key, v.get_ref()) {
                 ("grammar", DeValue::String(s)) => {
-                    grammar = Some((s.to_string(), span_pos(text, v.span())))
+                    grammar = Some((s.to_string(), span_pos(&index, v.span())))
                 }
                 ("description", DeValue::String(s)) => description = Some(s.to_string()),
                 ("grammar" | "description", _) => sink.push(
@@ -127,16 +134,28 @@ impl Design {
                     es.sort_by_key(|(k, _)| k.span().start);
                     let mut out = Vec::new();
                     for (pk, pv) in es {
-                        let ppos = span_pos(text, pk.span());
+                        let ppos = span_pos(&index, pk.span());
                         let val = match pv.get_ref() {
                             DeValue::Boolean(b) => DesignValue::Bool(*b),
                             DeValue::String(s) => DesignValue::Text(s.to_string()),
                             other => match number_of(other) {
+                                Some(x) if !x.is_finite() => {
+                                    sink.push(
+                                        path,
+                                        span_pos(&index, pv.span()),
+                                        ErrorKind::NotRepresentable,
+                                        format!(
+                                            "value of `{}` is not a finite number ({x})",
+                                            pk.get_ref()
+                                        ),
+                                    );
+                                    continue;
+                                }
                                 Some(x) => DesignValue::Number(x),
                                 None => {
                                     sink.push(
                                         path,
-                                        span_pos(text, pv.span()),
+                                        span_pos(&index, pv.span()),
                                         ErrorKind::Design,
                                         format!(
                                             "value of `{}` must be a number, a bool or a string like \"0.1 %\" (found {})",
@@ -196,15 +215,9 @@ impl Design {
 
     /// Reads a design file, loads its grammar and builds the genotype.
     pub fn load(path: &Path) -> Result<(Design, Library, Genotype), DesignError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            GrammarError::at(
-                path,
-                Pos::new(1, 1),
-                ErrorKind::Io,
-                format!("cannot read design: {e}"),
-            )
-        })?;
-        let design = Design::parse(path, &text)?;
+        let text = tsynth_text::read_text(path)
+            .map_err(|e| GrammarError::from_text_error(&e, "design"))?;
+        let design = Design::parse(path, text.as_str())?;
         let gpath = design.grammar_path();
         if !gpath.is_file() {
             return Err(GrammarError::at(
@@ -237,6 +250,9 @@ fn natural(spec: &ParamSpec, v: &DesignValue) -> Result<f64, String> {
                 .replace('_', "")
                 .parse()
                 .map_err(|_| format!("cannot read a number in \"{s}\""))?;
+            if !x.is_finite() {
+                return Err(format!("\"{s}\" is not a finite number"));
+            }
             let unit = unit.trim();
             if unit.is_empty() || unit == spec.unit {
                 Ok(x)
@@ -396,69 +412,7 @@ impl Library {
                 );
                 continue;
             }
-            for (key, kpos, val) in &t.entries {
-                let Some(i) = specs.iter().position(|s| s.name == *key) else {
-                    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
-                    sink.push(
-                        file,
-                        *kpos,
-                        ErrorKind::Design,
-                        format!(
-                            "unknown parameter `{key}` of `{}` (parameters: {})",
-                            t.name,
-                            if names.is_empty() {
-                                "none".to_string()
-                            } else {
-                                names.join(", ")
-                            }
-                        ),
-                    );
-                    continue;
-                };
-                let spec = &specs[i];
-                let ParamSource::Free(var) = &sources[i] else {
-                    sink.push(
-                        file,
-                        *kpos,
-                        ErrorKind::Design,
-                        format!(
-                            "`{}.{key}` is computed by an expression in the grammar; remove it",
-                            t.name
-                        ),
-                    );
-                    continue;
-                };
-                match natural(spec, val) {
-                    Err(m) => sink.push(
-                        file,
-                        *kpos,
-                        ErrorKind::Design,
-                        format!("`{}.{key}` {m}", t.name),
-                    ),
-                    Ok(x)
-                        if spec.ty != crate::ast::ParamType::Bool
-                            && (x < spec.lo || x > spec.hi) =>
-                    {
-                        sink.push(
-                            file,
-                            *kpos,
-                            ErrorKind::Design,
-                            format!(
-                                "`{}.{key}` = {x} is outside its range [{}, {}]",
-                                t.name, spec.lo, spec.hi
-                            ),
-                        )
-                    }
-                    Ok(x) if spec.ty == crate::ast::ParamType::Integer && x.fract() != 0.0 => sink
-                        .push(
-                            file,
-                            *kpos,
-                            ErrorKind::Design,
-                            format!("`{}.{key}` = {x} is not a whole number", t.name),
-                        ),
-                    Ok(x) => g.0[*var] = spec.encode(x),
-                }
-            }
+            self.apply_table(t, specs, sources, file, &mut g, &mut sink);
         }
         for t in &design.tables {
             if let Some(pid) = self.part_id(&t.name)
@@ -474,6 +428,79 @@ impl Library {
             }
         }
         sink.into_result(g)
+    }
+
+    /// Writes the free parameters named in table `t` into `g` (errors for unknown,
+    /// computed, ill-typed or out-of-range values go to `sink`).
+    fn apply_table(
+        &self,
+        t: &DesignTable,
+        specs: &[ParamSpec],
+        sources: &[ParamSource],
+        file: &Path,
+        g: &mut Genotype,
+        sink: &mut Sink,
+    ) {
+        for (key, kpos, val) in &t.entries {
+            let Some(i) = specs.iter().position(|s| s.name == *key) else {
+                let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+                sink.push(
+                    file,
+                    *kpos,
+                    ErrorKind::Design,
+                    format!(
+                        "unknown parameter `{key}` of `{}` (parameters: {})",
+                        t.name,
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                );
+                continue;
+            };
+            let spec = &specs[i];
+            let ParamSource::Free(var) = &sources[i] else {
+                sink.push(
+                    file,
+                    *kpos,
+                    ErrorKind::Design,
+                    format!(
+                        "`{}.{key}` is computed by an expression in the grammar; remove it",
+                        t.name
+                    ),
+                );
+                continue;
+            };
+            match natural(spec, val) {
+                Err(m) => sink.push(
+                    file,
+                    *kpos,
+                    ErrorKind::Design,
+                    format!("`{}.{key}` {m}", t.name),
+                ),
+                Ok(x) if spec.ty != crate::ast::ParamType::Bool && (x < spec.lo || x > spec.hi) => {
+                    sink.push(
+                        file,
+                        *kpos,
+                        ErrorKind::Design,
+                        format!(
+                            "`{}.{key}` = {x} is outside its range [{}, {}]",
+                            t.name, spec.lo, spec.hi
+                        ),
+                    )
+                }
+                Ok(x) if spec.ty == crate::ast::ParamType::Integer && x.fract() != 0.0 => sink
+                    .push(
+                        file,
+                        *kpos,
+                        ErrorKind::Design,
+                        format!("`{}.{key}` = {x} is not a whole number", t.name),
+                    ),
+                Ok(x) => g.0[*var] = spec.encode(x),
+            }
+        }
     }
 
     /// The design file text of genotype `g`: `grammar = grammar_rel`, then one table per

@@ -18,27 +18,20 @@ impl Pos {
         Self { line, col }
     }
 
-    /// Position of byte `offset` in `text` (clamped to the text's end).
+    /// Position of byte `offset` in `text` (clamped to the text's end), as
+    /// [`tsynth_text::line_col`] counts it.
     pub fn from_offset(text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
-        let mut line = 1u32;
-        let mut col = 1u32;
-        for (i, c) in text.char_indices() {
-            if i >= offset {
-                break;
-            }
-            if c == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
-        }
-        Self { line, col }
+        Self::from_line_col(tsynth_text::line_col(text, offset))
+    }
+
+    /// Converts a `(line, col)` pair of `tsynth-text` (saturating at `u32::MAX`).
+    pub fn from_line_col((line, col): (usize, usize)) -> Self {
+        let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Self::new(clamp(line), clamp(col))
     }
 }
 
-/// What kind of problem a [`Diagnostic`] reports (tests match on it).
+/// What kind of problem a [`GrammarDiagnostic`] reports (tests match on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// A file could not be read.
@@ -70,11 +63,21 @@ pub enum ErrorKind {
     TooLarge,
     /// A design file is malformed or does not fit its grammar.
     Design,
+    /// Brackets, expressions or parts are nested deeper than the stated limits
+    /// ([`crate::limits`]).
+    TooDeep,
+    /// A number is not finite (NaN or an infinity), or cannot be represented where it goes
+    /// (a real parameter's range beyond the 1e18 fixed-point `uint256` encoding, an
+    /// integer beyond 2^53).
+    NotRepresentable,
+    /// A file is not valid UTF-8.
+    Encoding,
 }
 
-/// One problem at one place.
+/// One problem at one place of a grammar, design or building-block file (named apart from
+/// `tsynth_solc::Diagnostic`, which is one message of the Solidity compiler).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub struct GrammarDiagnostic {
     /// File the problem is in.
     pub file: PathBuf,
     /// Where in the file.
@@ -85,7 +88,7 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-impl Diagnostic {
+impl GrammarDiagnostic {
     /// Builds a diagnostic.
     pub fn new(file: &Path, pos: Pos, kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
@@ -97,7 +100,7 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
+impl fmt::Display for GrammarDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -110,16 +113,34 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The diagnostic for a [`tsynth_text::TextError`]; see [`GrammarError::from_text_error`].
+pub(crate) fn text_diagnostic(e: &tsynth_text::TextError, what: &str) -> GrammarDiagnostic {
+    match e {
+        tsynth_text::TextError::Io { path, error } => GrammarDiagnostic::new(
+            path,
+            Pos::new(1, 1),
+            ErrorKind::Io,
+            format!("cannot read {what}: {error}"),
+        ),
+        tsynth_text::TextError::InvalidUtf8 { path, .. } => GrammarDiagnostic::new(
+            path,
+            Pos::from_line_col(e.line_col()),
+            ErrorKind::Encoding,
+            e.message(),
+        ),
+    }
+}
+
 /// Error type of this crate: one or more diagnostics, each `FILE:LINE:COL: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct GrammarError {
     /// All problems found, in the order found (never empty).
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<GrammarDiagnostic>,
 }
 
 impl GrammarError {
     /// An error with a single diagnostic.
-    pub fn single(d: Diagnostic) -> Self {
+    pub fn single(d: GrammarDiagnostic) -> Self {
         Self {
             diagnostics: vec![d],
         }
@@ -127,7 +148,14 @@ impl GrammarError {
 
     /// Shortcut for a single diagnostic.
     pub fn at(file: &Path, pos: Pos, kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self::single(Diagnostic::new(file, pos, kind, message))
+        Self::single(GrammarDiagnostic::new(file, pos, kind, message))
+    }
+
+    /// The error for a `what` file (e.g. "grammar") that could not be read or decoded:
+    /// I/O errors at 1:1 (`cannot read grammar: OS message`), invalid UTF-8 at the first
+    /// bad byte. The path is named once (by the diagnostic), the OS message once.
+    pub fn from_text_error(e: &tsynth_text::TextError, what: &str) -> Self {
+        Self::single(text_diagnostic(e, what))
     }
 
     /// Whether any diagnostic has the given kind.
@@ -151,19 +179,20 @@ impl fmt::Display for GrammarError {
 /// Collects diagnostics while a pass goes on.
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
-    pub diags: Vec<Diagnostic>,
+    pub diags: Vec<GrammarDiagnostic>,
 }
 
 impl Sink {
-    pub fn push(&mut self, file: &Path, pos: Pos, kind: ErrorKind, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::new(file, pos, kind, msg));
+    pub(crate) fn push(&mut self, file: &Path, pos: Pos, kind: ErrorKind, msg: impl Into<String>) {
+        self.diags
+            .push(GrammarDiagnostic::new(file, pos, kind, msg));
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.diags.is_empty()
     }
 
-    pub fn into_result<T>(self, value: T) -> Result<T, GrammarError> {
+    pub(crate) fn into_result<T>(self, value: T) -> Result<T, GrammarError> {
         if self.diags.is_empty() {
             Ok(value)
         } else {

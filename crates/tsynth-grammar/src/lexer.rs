@@ -2,10 +2,11 @@
 
 use crate::error::{ErrorKind, Pos, Sink};
 use std::path::Path;
+use tsynth_text::Cursor;
 
 /// Kinds of token.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub(crate) enum Tok {
     /// Identifier or keyword.
     Ident(String),
     /// Number literal (value and source text).
@@ -20,7 +21,7 @@ pub enum Tok {
 
 impl Tok {
     /// Short description for error messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Tok::Ident(s) => format!("`{s}`"),
             Tok::Number(_, t) => format!("number `{t}`"),
@@ -33,7 +34,7 @@ impl Tok {
 
 /// A token and where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub(crate) struct Token {
     /// The token.
     pub tok: Tok,
     /// Its first character's position.
@@ -41,44 +42,35 @@ pub struct Token {
 }
 
 /// Splits `text` into tokens; lexical errors go to `sink` and the offending text is skipped.
+/// `text` is expected normalised ([`tsynth_text::normalize`]); positions come from
+/// [`tsynth_text::Cursor`] (linear in the text's length).
 pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let (mut i, mut line, mut col) = (0usize, 1u32, 1u32);
-    // Advances over one character, tracking line/column.
-    let step = |i: &mut usize, line: &mut u32, col: &mut u32, c: char| {
-        *i += 1;
-        if c == '\n' {
-            *line += 1;
-            *col = 1;
-        } else {
-            *col += 1;
-        }
+    let mut cursor = Cursor::new(text);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut pos_of = |i: usize| {
+        let offset = chars.get(i).map_or(text.len(), |&(o, _)| o);
+        Pos::from_line_col(cursor.line_col(offset))
     };
-    while i < chars.len() {
-        let c = chars[i];
-        let pos = Pos::new(line, col);
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while let Some(c) = at(i) {
         if c.is_whitespace() {
-            step(&mut i, &mut line, &mut col, c);
+            i += 1;
             continue;
         }
-        if c == '#' || (c == '/' && chars.get(i + 1) == Some(&'/')) {
-            while i < chars.len() && chars[i] != '\n' {
-                {
-                    let ch = chars[i];
-                    step(&mut i, &mut line, &mut col, ch);
-                }
+        let pos = pos_of(i);
+        if c == '#' || (c == '/' && at(i + 1) == Some('/')) {
+            while at(i).is_some_and(|c| c != '\n') {
+                i += 1;
             }
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
             let mut s = String::new();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
-                s.push(chars[i]);
-                {
-                    let ch = chars[i];
-                    step(&mut i, &mut line, &mut col, ch);
-                }
+            while let Some(d) = at(i).filter(|d| d.is_ascii_alphanumeric() || *d == '_') {
+                s.push(d);
+                i += 1;
             }
             out.push(Token {
                 tok: Tok::Ident(s),
@@ -86,16 +78,14 @@ pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
             });
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == '.' && at(i + 1).is_some_and(|d| d.is_ascii_digit())) {
             let mut s = String::new();
-            while i < chars.len() {
-                let d = chars[i];
+            while let Some(d) = at(i) {
                 let exp_sign =
                     (d == '+' || d == '-') && s.ends_with(['e', 'E']) && !s.starts_with("0x");
                 if d.is_ascii_alphanumeric() || d == '.' || d == '_' || exp_sign {
                     s.push(d);
-                    step(&mut i, &mut line, &mut col, d);
+                    i += 1;
                 } else {
                     break;
                 }
@@ -106,7 +96,13 @@ pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
                     tok: Tok::Number(v, s),
                     pos,
                 }),
-                _ => sink.push(
+                Ok(_) => sink.push(
+                    file,
+                    pos,
+                    ErrorKind::NotRepresentable,
+                    format!("number `{s}` is too large (not a finite 64-bit float)"),
+                ),
+                Err(_) => sink.push(
                     file,
                     pos,
                     ErrorKind::Syntax,
@@ -116,25 +112,23 @@ pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
             continue;
         }
         if c == '"' {
-            step(&mut i, &mut line, &mut col, c);
+            i += 1;
             let mut s = String::new();
             let mut closed = false;
-            while i < chars.len() {
-                let d = chars[i];
+            while let Some(d) = at(i) {
                 if d == '\n' {
                     break;
                 }
-                step(&mut i, &mut line, &mut col, d);
+                i += 1;
                 if d == '"' {
                     closed = true;
                     break;
                 }
-                if d == '\\' && i < chars.len() && (chars[i] == '"' || chars[i] == '\\') {
-                    s.push(chars[i]);
-                    {
-                        let ch = chars[i];
-                        step(&mut i, &mut line, &mut col, ch);
-                    }
+                if d == '\\'
+                    && let Some(e) = at(i).filter(|e| *e == '"' || *e == '\\')
+                {
+                    s.push(e);
+                    i += 1;
                     continue;
                 }
                 s.push(d);
@@ -149,12 +143,12 @@ pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
             }
             continue;
         }
+        i += 1;
         if "{}[](),:=|+-*/^".contains(c) {
             out.push(Token {
                 tok: Tok::Punct(c),
                 pos,
             });
-            step(&mut i, &mut line, &mut col, c);
             continue;
         }
         sink.push(
@@ -163,11 +157,10 @@ pub(crate) fn lex(file: &Path, text: &str, sink: &mut Sink) -> Vec<Token> {
             ErrorKind::Syntax,
             format!("unexpected character `{}`", c.escape_default()),
         );
-        step(&mut i, &mut line, &mut col, c);
     }
     out.push(Token {
         tok: Tok::Eof,
-        pos: Pos::new(line, col),
+        pos: pos_of(chars.len()),
     });
     out
 }

@@ -4,6 +4,7 @@
 use crate::ast::{Item, Literal, Name, ParamDecl, ParamType, Scale};
 use crate::error::{ErrorKind, GrammarError, Pos, Sink};
 use crate::expr::Expr;
+use crate::limits::MAX_PART_DEPTH;
 use crate::param::ParamSpec;
 use crate::solidity::{SolParam, SourceStore};
 use crate::tree::Tree;
@@ -233,6 +234,15 @@ fn check_param(d: &ParamDecl, file: &Path, sink: &mut Sink) -> Option<ParamSpec>
         );
         return None;
     }
+    if let Some(msg) = unrepresentable_range(d.ty, lo, hi) {
+        sink.push(
+            file,
+            rpos,
+            ErrorKind::NotRepresentable,
+            format!("bad range for `{n}`: {msg}"),
+        );
+        return None;
+    }
     let dpos = d.default.as_ref().map(|x| x.1).unwrap_or(d.name.pos);
     if default < lo || default > hi {
         bad(
@@ -262,6 +272,36 @@ fn check_param(d: &ParamDecl, file: &Path, sink: &mut Sink) -> Option<ParamSpec>
     })
 }
 
+/// Why a range `[lo, hi]` (already non-negative, `lo < hi`) of a `ty` parameter cannot
+/// reach Solidity, if it cannot: a real's bounds must have a 1e18 fixed-point `uint256`
+/// encoding (at most [`crate::limits::MAX_REAL`]) and be either 0 or at least the
+/// encoding's resolution [`crate::limits::MIN_REAL`]; an integer's upper bound must be at
+/// most [`crate::limits::MAX_INTEGER`] (2^53, so that every value is exact).
+fn unrepresentable_range(ty: ParamType, lo: f64, hi: f64) -> Option<String> {
+    use crate::limits::{MAX_INTEGER, MIN_REAL};
+    match ty {
+        ParamType::Real => {
+            for x in [lo, hi] {
+                if crate::wad::to_wad(x).is_err() {
+                    return Some(format!(
+                        "{x:e} has no 1e18 fixed-point uint256 encoding (reals must be at most about 1.157e59)"
+                    ));
+                }
+                if x != 0.0 && x < MIN_REAL {
+                    return Some(format!(
+                        "{x:e} is below the 1e-18 resolution of the fixed-point encoding (it would be passed as 0)"
+                    ));
+                }
+            }
+            None
+        }
+        ParamType::Integer if hi > MAX_INTEGER => Some(format!(
+            "upper bound {hi:e} is above 2^53 = 9007199254740992 (integers beyond it are not exact)"
+        )),
+        _ => None,
+    }
+}
+
 fn check_params(decls: &[ParamDecl], file: &Path, sink: &mut Sink) -> Vec<ParamSpec> {
     let mut seen = HashMap::new();
     let mut out = Vec::new();
@@ -277,467 +317,41 @@ fn check_params(decls: &[ParamDecl], file: &Path, sink: &mut Sink) -> Vec<ParamS
 impl Library {
     /// Reads, parses and validates a grammar file and its building blocks.
     pub fn load(path: &Path) -> Result<Library, GrammarError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            GrammarError::at(
-                path,
-                Pos::new(1, 1),
-                ErrorKind::Io,
-                format!("cannot read grammar: {e}"),
-            )
-        })?;
-        Self::from_source(path, &text)
+        let text = tsynth_text::read_text(path)
+            .map_err(|e| GrammarError::from_text_error(&e, "grammar"))?;
+        Self::from_source(path, text.as_str())
     }
 
     /// Parses and validates grammar `text` as if read from `path` (the blocks folder is
-    /// resolved relative to `path`'s folder).
+    /// resolved relative to `path`'s folder). `text` is normalised first
+    /// ([`tsynth_text::normalize`]: BOM dropped, CR/CRLF line ends made LF).
+    ///
+    /// The validation passes, in order, each in its own function: declarations and names
+    /// ([`Validator::declarations`], [`Validator::check_hook_owners`]), parts
+    /// ([`Validator::collect_parts`]), references ([`Validator::resolve_references`]),
+    /// bindings ([`Validator::check_bindings`]), recursion and depth
+    /// ([`Validator::check_recursion`], [`Validator::check_depth`]), the core and blocks'
+    /// Solidity ([`Validator::check_solidity`]), start and slots
+    /// ([`Validator::check_start`]); then [`Validator::finish`] builds the library.
     pub fn from_source(path: &Path, text: &str) -> Result<Library, GrammarError> {
-        let file = path;
+        let text = tsynth_text::normalize(text);
         let mut sink = Sink::default();
-        let items = crate::parser::parse(file, text, &mut sink);
-
-        // ---- pass 1: declarations and names ------------------------------------------
-        let mut decls = Decls {
-            name: None,
-            blocks_dir: None,
-            core: None,
-            start: None,
-        };
-        let mut slot_names: HashMap<String, Pos> = HashMap::new();
-        let mut part_names: HashMap<String, Pos> = HashMap::new();
-        let mut slots: Vec<Slot> = Vec::new();
-        let once = |sink: &mut Sink, prev: bool, pos: Pos, what: &str| {
-            if prev {
-                sink.push(
-                    file,
-                    pos,
-                    ErrorKind::DuplicateName,
-                    format!("`{what}` declared twice"),
-                );
-            }
-        };
-        for (item, pos) in &items {
-            match item {
-                Item::Grammar(n) => {
-                    once(&mut sink, decls.name.is_some(), *pos, "grammar");
-                    decls.name = Some(n.clone());
-                }
-                Item::Blocks(s, p) => {
-                    once(&mut sink, decls.blocks_dir.is_some(), *pos, "blocks");
-                    decls.blocks_dir = Some((s.clone(), *p));
-                }
-                Item::Core(n, s, p) => {
-                    once(&mut sink, decls.core.is_some(), *pos, "core");
-                    decls.core = Some((n.clone(), s.clone(), *p));
-                }
-                Item::Start(n) => {
-                    once(&mut sink, decls.start.is_some(), *pos, "start");
-                    decls.start = Some(n.clone());
-                }
-                Item::Slot(n, hooks) => {
-                    dup_check(&mut slot_names, n, "slot", file, &mut sink);
-                    let mut seen = HashMap::new();
-                    for h in hooks {
-                        dup_check(&mut seen, h, "hook", file, &mut sink);
-                    }
-                    slots.push(Slot {
-                        name: n.text.clone(),
-                        hooks: hooks.iter().map(|h| h.text.clone()).collect(),
-                        pos: n.pos,
-                    });
-                }
-                Item::Block { name, .. } | Item::Choice(name, _) | Item::Compound(name, _, _) => {
-                    dup_check(&mut part_names, name, "part name", file, &mut sink);
-                }
-            }
-        }
-        // hooks must belong to one slot only
-        let mut hook_slot: HashMap<&str, usize> = HashMap::new();
-        for (si, s) in slots.iter().enumerate() {
-            for h in &s.hooks {
-                if let Some(&other) = hook_slot.get(h.as_str()) {
-                    sink.push(
-                        file,
-                        s.pos,
-                        ErrorKind::DuplicateName,
-                        format!(
-                            "hook `{h}` is in slot `{}` and in slot `{}`",
-                            slots[other].name, s.name
-                        ),
-                    );
-                } else {
-                    hook_slot.insert(h, si);
-                }
-            }
-        }
-
-        // ---- pass 2: parts ------------------------------------------------------------
-        let mut part_index: HashMap<String, PartId> = HashMap::new();
-        let mut parts: Vec<Part> = Vec::new();
-        let mut blocks: Vec<Block> = Vec::new();
-        let mut block_file_pos: Vec<Pos> = Vec::new();
-        // false when a parameter declaration was rejected (its constructor check would only
-        // repeat that error)
-        let mut params_ok: Vec<bool> = Vec::new();
-        for (item, _) in &items {
-            let (name, kind) = match item {
-                Item::Block {
-                    name,
-                    slot,
-                    file: bfile,
-                    params,
-                } => {
-                    let slot_ix = slots.iter().position(|s| s.name == slot.text);
-                    if slot_ix.is_none() {
-                        sink.push(
-                            file,
-                            slot.pos,
-                            ErrorKind::UnknownName,
-                            format!("unknown slot `{}`", slot.text),
-                        );
-                    }
-                    let declared = params.len();
-                    let params = check_params(params, file, &mut sink);
-                    params_ok.push(params.len() == declared);
-                    let (unit, upos) = match bfile {
-                        Some((f, p)) => (f.clone(), *p),
-                        None => (format!("{}/{}.sol", slot.text, name.text), name.pos),
-                    };
-                    blocks.push(Block {
-                        name: name.text.clone(),
-                        slot: slot_ix.unwrap_or(usize::MAX),
-                        unit,
-                        params,
-                        pos: name.pos,
-                    });
-                    block_file_pos.push(upos);
-                    (name, PartKind::Atomic(blocks.len() - 1))
-                }
-                Item::Choice(name, alts) => {
-                    if alts.is_empty() {
-                        sink.push(
-                            file,
-                            name.pos,
-                            ErrorKind::EmptyChoice,
-                            format!("choice `{}` has no alternatives", name.text),
-                        );
-                    }
-                    (name, PartKind::Flex(Vec::new()))
-                }
-                Item::Compound(name, params, uses) => {
-                    if uses.is_empty() {
-                        sink.push(
-                            file,
-                            name.pos,
-                            ErrorKind::EmptyCompound,
-                            format!("compound `{}` uses no parts", name.text),
-                        );
-                    }
-                    let params = check_params(params, file, &mut sink);
-                    (
-                        name,
-                        PartKind::Compound {
-                            params,
-                            uses: Vec::new(),
-                        },
-                    )
-                }
-                _ => continue,
-            };
-            if part_index.contains_key(&name.text) {
-                continue; // duplicate, already reported
-            }
-            part_index.insert(name.text.clone(), parts.len());
-            parts.push(Part {
-                name: name.text.clone(),
-                kind,
-                pos: name.pos,
-            });
-        }
-        let lookup = |n: &Name, sink: &mut Sink| -> Option<PartId> {
-            let r = part_index.get(&n.text).copied();
-            if r.is_none() {
-                let slot_hint = if slot_names.contains_key(&n.text) {
-                    " (that is a slot; name a block, choice or compound)"
-                } else {
-                    ""
-                };
-                sink.push(
-                    file,
-                    n.pos,
-                    ErrorKind::UnknownName,
-                    format!("unknown block or part `{}`{slot_hint}", n.text),
-                );
-            }
-            r
-        };
-        // resolve references
-        let mut ref_pos: HashMap<(PartId, usize), Pos> = HashMap::new();
-        for (item, _) in &items {
-            match item {
-                Item::Choice(name, alts) => {
-                    let Some(&pid) = part_index.get(&name.text) else {
-                        continue;
-                    };
-                    if parts[pid].pos != name.pos {
-                        continue;
-                    }
-                    let mut seen = HashMap::new();
-                    let mut ids = Vec::new();
-                    for a in alts {
-                        dup_check(&mut seen, a, "alternative", file, &mut sink);
-                        if let Some(id) = lookup(a, &mut sink) {
-                            ref_pos.insert((pid, ids.len()), a.pos);
-                            ids.push(id);
-                        }
-                    }
-                    parts[pid].kind = PartKind::Flex(ids);
-                }
-                Item::Compound(name, _, uses) => {
-                    let Some(&pid) = part_index.get(&name.text) else {
-                        continue;
-                    };
-                    if parts[pid].pos != name.pos {
-                        continue;
-                    }
-                    let mut resolved = Vec::new();
-                    for u in uses {
-                        if let Some(id) = lookup(&u.part, &mut sink) {
-                            ref_pos.insert((pid, resolved.len()), u.part.pos);
-                            resolved.push((id, u));
-                        }
-                    }
-                    let mut out = Vec::new();
-                    for (id, u) in resolved {
-                        let mut seen = HashMap::new();
-                        let mut bindings = Vec::new();
-                        for b in &u.bindings {
-                            dup_check(&mut seen, &b.param, "binding", file, &mut sink);
-                            bindings.push((b.param.text.clone(), b.expr.clone()));
-                        }
-                        out.push(PartUse { part: id, bindings });
-                    }
-                    if let PartKind::Compound { uses, .. } = &mut parts[pid].kind {
-                        *uses = out;
-                    }
-                }
-                _ => {}
-            }
-        }
-        // bindings: target parameters exist; expressions read the compound's parameters
-        for (item, _) in &items {
-            let Item::Compound(name, _, uses) = item else {
-                continue;
-            };
-            let Some(&pid) = part_index.get(&name.text) else {
-                continue;
-            };
-            if parts[pid].pos != name.pos {
-                continue;
-            }
-            let own: BTreeSet<String> = match &parts[pid].kind {
-                PartKind::Compound { params, .. } => {
-                    params.iter().map(|p| p.name.clone()).collect()
-                }
-                _ => BTreeSet::new(),
-            };
-            for u in uses {
-                let target = part_index.get(&u.part.text).copied();
-                for b in &u.bindings {
-                    if let Some(t) = target {
-                        match param_type_in(&parts, &blocks, t, &b.param.text, &mut Vec::new()) {
-                            Some(_) => {}
-                            None => sink.push(
-                                file,
-                                b.param.pos,
-                                ErrorKind::UnknownParameter,
-                                format!("`{}` has no parameter `{}`", u.part.text, b.param.text),
-                            ),
-                        }
-                    }
-                    for (v, vpos) in b.expr.vars() {
-                        if !own.contains(v) {
-                            sink.push(
-                                file,
-                                vpos,
-                                ErrorKind::UnknownParameter,
-                                format!(
-                                    "unknown parameter `{v}` in expression (compound `{}` has {})",
-                                    name.text,
-                                    if own.is_empty() {
-                                        "no parameters".to_string()
-                                    } else {
-                                        own.iter()
-                                            .map(|s| format!("`{s}`"))
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
-                                    }
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-
-        // ---- pass 3: recursion ---------------------------------------------------------
-        let mut recursive = false;
-        {
-            // 0 = unvisited, 1 = on stack, 2 = done
-            let mut state = vec![0u8; parts.len()];
-            let mut reported = BTreeSet::new();
-            for root in 0..parts.len() {
-                let mut stack: Vec<PartId> = Vec::new();
-                find_cycle(
-                    &parts,
-                    root,
-                    &mut state,
-                    &mut stack,
-                    &mut |cycle, child_ix| {
-                        let first = cycle[0];
-                        let key: BTreeSet<PartId> = cycle.iter().copied().collect();
-                        if !reported.insert(key.into_iter().collect::<Vec<_>>()) {
-                            return;
-                        }
-                        let last = *cycle.last().expect("cycle is non-empty");
-                        let pos = ref_pos
-                            .get(&(last, child_ix))
-                            .copied()
-                            .unwrap_or(parts[last].pos);
-                        let mut names: Vec<&str> =
-                            cycle.iter().map(|&p| parts[p].name.as_str()).collect();
-                        names.push(&parts[first].name);
-                        sink.push(
-                            file,
-                            pos,
-                            ErrorKind::Recursion,
-                            format!(
-                                "recursive grammar: {} (grammars must be finite)",
-                                names.join(" -> ")
-                            ),
-                        );
-                    },
-                );
-            }
-            if !reported.is_empty() {
-                recursive = true;
-            }
-        }
-
-        // ---- pass 4: the core and the blocks' Solidity ---------------------------------
-        let gdir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let blocks_dir = match &decls.blocks_dir {
-            Some((d, _)) => gdir.join(d),
-            None => gdir.clone(),
-        };
-        if let Some((d, p)) = &decls.blocks_dir
-            && !blocks_dir.is_dir()
-        {
-            sink.push(
-                file,
-                *p,
-                ErrorKind::Io,
-                format!(
-                    "blocks folder \"{d}\" ({}) does not exist",
-                    blocks_dir.display()
-                ),
-            );
-        }
-        let mut store = SourceStore::new(blocks_dir.clone());
-        let mut core = None;
-        match &decls.core {
-            None => sink.push(
-                file,
-                Pos::new(1, 1),
-                ErrorKind::Missing,
-                "no `core NAME \"FILE\"` declaration",
-            ),
-            Some((cname, cfile, cpos)) => {
-                if store.load(cfile, file, *cpos, &mut sink) {
-                    core = check_core(&store, cname, cfile, *cpos, &slots, file, &mut sink);
-                }
-            }
-        }
-        if let Some(core) = &core {
-            for (bi, b) in blocks.iter().enumerate() {
-                if store.load(&b.unit, file, block_file_pos[bi], &mut sink) {
-                    check_block(
-                        &store,
-                        b,
-                        core,
-                        &slots,
-                        (block_file_pos[bi], params_ok[bi]),
-                        file,
-                        &mut sink,
-                    );
-                }
-            }
-        }
-
-        // ---- pass 5: start and slots ----------------------------------------------------
-        let start = match &decls.start {
-            None => {
-                sink.push(
-                    file,
-                    Pos::new(1, 1),
-                    ErrorKind::Missing,
-                    "no `start PART` declaration",
-                );
-                None
-            }
-            Some(n) => lookup(n, &mut sink),
-        };
-        if !recursive && let Some(start) = start {
-            check_slots(&parts, &blocks, &slots, start, file, &decls, &mut sink);
-        }
-
-        if !sink.is_empty() {
+        let items = crate::parser::parse(path, &text, &mut sink);
+        if sink.diags.iter().any(|d| d.kind == ErrorKind::TooDeep) {
             return sink
                 .into_result(())
                 .map(|_| unreachable!("sink has errors"));
         }
-        let core = core.expect("core is present when there are no errors");
-        let start = start.expect("start is present when there are no errors");
-        let block_units: Vec<Vec<String>> = blocks.iter().map(|b| store.closure(&b.unit)).collect();
-        let core_units = store.closure(&core.unit);
-        let sources: BTreeMap<String, String> = store
-            .files
-            .iter()
-            .filter_map(|(u, f)| f.as_ref().map(|f| (u.clone(), f.text.clone())))
-            .collect();
-        let pragma = sources
-            .get(&core.unit)
-            .and_then(|t| {
-                t.lines()
-                    .find(|l| l.trim_start().starts_with("pragma solidity"))
-            })
-            .map(|l| l.trim().to_string())
-            .unwrap_or_else(|| "pragma solidity >=0.8.0;".to_string());
-        let name = decls
-            .name
-            .as_ref()
-            .map(|n| n.text.clone())
-            .unwrap_or_else(|| {
-                file.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
-        let tree = Tree::unfold(&parts, &blocks, start)
-            .map_err(|msg| GrammarError::at(file, parts[start].pos, ErrorKind::TooLarge, msg))?;
-        Ok(Library {
-            name,
-            file: file.to_path_buf(),
-            blocks_dir,
-            core,
-            pragma,
-            slots,
-            blocks,
-            parts,
-            start,
-            sources,
-            block_units,
-            core_units,
-            tree,
-        })
+        let mut v = Validator::new(path, &items, sink);
+        v.declarations();
+        v.check_hook_owners();
+        v.collect_parts();
+        v.resolve_references();
+        v.check_bindings();
+        let acyclic = v.check_recursion() && v.check_depth();
+        let (blocks_dir, store, core) = v.check_solidity();
+        let start = v.check_start(acyclic);
+        v.finish(blocks_dir, store, core, start)
     }
 
     /// Index of the part called `name`.
@@ -773,61 +387,642 @@ impl Library {
     }
 }
 
-/// The type of parameter `name` reachable from part `p` (through choices), if any.
-fn param_type_in(
-    parts: &[Part],
-    blocks: &[Block],
-    p: PartId,
-    name: &str,
-    seen: &mut Vec<PartId>,
-) -> Option<ParamType> {
-    if seen.contains(&p) {
-        return None;
-    }
-    seen.push(p);
-    let r = match &parts[p].kind {
-        PartKind::Atomic(b) => blocks[*b]
-            .params
-            .iter()
-            .find(|x| x.name == name)
-            .map(|x| x.ty),
-        PartKind::Compound { params, .. } => params.iter().find(|x| x.name == name).map(|x| x.ty),
-        PartKind::Flex(alts) => alts
-            .iter()
-            .find_map(|&a| param_type_in(parts, blocks, a, name, seen)),
-    };
-    seen.pop();
-    r
+/// The state of [`Library::from_source`] between its validation passes.
+struct Validator<'a> {
+    file: &'a Path,
+    items: &'a [(Item, Pos)],
+    sink: Sink,
+    decls: Decls,
+    slot_names: HashMap<String, Pos>,
+    part_names: HashMap<String, Pos>,
+    slots: Vec<Slot>,
+    part_index: HashMap<String, PartId>,
+    parts: Vec<Part>,
+    blocks: Vec<Block>,
+    /// Where each block's file is named (or its name, for the default file).
+    block_file_pos: Vec<Pos>,
+    /// False when a parameter declaration of the block was rejected (its constructor
+    /// check would only repeat that error).
+    params_ok: Vec<bool>,
+    /// Position of the reference `(part, child index)` in the grammar.
+    ref_pos: HashMap<(PartId, usize), Pos>,
 }
 
-/// Depth-first search for reference cycles; calls `report(cycle, child_index)` for each.
-fn find_cycle(
-    parts: &[Part],
-    p: PartId,
-    state: &mut [u8],
-    stack: &mut Vec<PartId>,
-    report: &mut dyn FnMut(&[PartId], usize),
-) {
-    if state[p] == 2 {
-        return;
+impl<'a> Validator<'a> {
+    fn new(file: &'a Path, items: &'a [(Item, Pos)], sink: Sink) -> Self {
+        Self {
+            file,
+            items,
+            sink,
+            decls: Decls {
+                name: None,
+                blocks_dir: None,
+                core: None,
+                start: None,
+            },
+            slot_names: HashMap::new(),
+            part_names: HashMap::new(),
+            slots: Vec::new(),
+            part_index: HashMap::new(),
+            parts: Vec::new(),
+            blocks: Vec::new(),
+            block_file_pos: Vec::new(),
+            params_ok: Vec::new(),
+            ref_pos: HashMap::new(),
+        }
     }
-    state[p] = 1;
-    stack.push(p);
-    let children: Vec<PartId> = match &parts[p].kind {
+
+    /// Reports a second `grammar`, `blocks`, `core` or `start` declaration.
+    fn once(&mut self, prev: bool, pos: Pos, what: &str) {
+        if prev {
+            self.sink.push(
+                self.file,
+                pos,
+                ErrorKind::DuplicateName,
+                format!("`{what}` declared twice"),
+            );
+        }
+    }
+
+    /// Pass 1: top-level declarations, slots and their hooks, unique part names.
+    fn declarations(&mut self) {
+        let file = self.file;
+        for (item, pos) in self.items {
+            match item {
+                Item::Grammar(n) => {
+                    self.once(self.decls.name.is_some(), *pos, "grammar");
+                    self.decls.name = Some(n.clone());
+                }
+                Item::Blocks(s, p) => {
+                    self.once(self.decls.blocks_dir.is_some(), *pos, "blocks");
+                    self.decls.blocks_dir = Some((s.clone(), *p));
+                }
+                Item::Core(n, s, p) => {
+                    self.once(self.decls.core.is_some(), *pos, "core");
+                    self.decls.core = Some((n.clone(), s.clone(), *p));
+                }
+                Item::Start(n) => {
+                    self.once(self.decls.start.is_some(), *pos, "start");
+                    self.decls.start = Some(n.clone());
+                }
+                Item::Slot(n, hooks) => {
+                    dup_check(&mut self.slot_names, n, "slot", file, &mut self.sink);
+                    let mut seen = HashMap::new();
+                    for h in hooks {
+                        dup_check(&mut seen, h, "hook", file, &mut self.sink);
+                    }
+                    self.slots.push(Slot {
+                        name: n.text.clone(),
+                        hooks: hooks.iter().map(|h| h.text.clone()).collect(),
+                        pos: n.pos,
+                    });
+                }
+                Item::Block { name, .. } | Item::Choice(name, _) | Item::Compound(name, _, _) => {
+                    dup_check(
+                        &mut self.part_names,
+                        name,
+                        "part name",
+                        file,
+                        &mut self.sink,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pass 1b: every hook belongs to one slot only.
+    fn check_hook_owners(&mut self) {
+        let mut hook_slot: HashMap<&str, usize> = HashMap::new();
+        for (si, s) in self.slots.iter().enumerate() {
+            for h in &s.hooks {
+                if let Some(&other) = hook_slot.get(h.as_str()) {
+                    self.sink.push(
+                        self.file,
+                        s.pos,
+                        ErrorKind::DuplicateName,
+                        format!(
+                            "hook `{h}` is in slot `{}` and in slot `{}`",
+                            self.slots[other].name, s.name
+                        ),
+                    );
+                } else {
+                    hook_slot.insert(h, si);
+                }
+            }
+        }
+    }
+
+    /// Pass 2: one [`Part`] per block, choice and compound (references still unresolved),
+    /// with checked parameters.
+    fn collect_parts(&mut self) {
+        for (item, _) in self.items {
+            let (name, kind) = match item {
+                Item::Block {
+                    name,
+                    slot,
+                    file: bfile,
+                    params,
+                } => (name, self.block_part(name, slot, bfile.as_ref(), params)),
+                Item::Choice(name, alts) => {
+                    if alts.is_empty() {
+                        self.sink.push(
+                            self.file,
+                            name.pos,
+                            ErrorKind::EmptyChoice,
+                            format!("choice `{}` has no alternatives", name.text),
+                        );
+                    }
+                    (name, PartKind::Flex(Vec::new()))
+                }
+                Item::Compound(name, params, uses) => {
+                    if uses.is_empty() {
+                        self.sink.push(
+                            self.file,
+                            name.pos,
+                            ErrorKind::EmptyCompound,
+                            format!("compound `{}` uses no parts", name.text),
+                        );
+                    }
+                    let params = check_params(params, self.file, &mut self.sink);
+                    let uses = Vec::new();
+                    (name, PartKind::Compound { params, uses })
+                }
+                _ => continue,
+            };
+            if self.part_index.contains_key(&name.text) {
+                continue; // duplicate, already reported
+            }
+            self.part_index.insert(name.text.clone(), self.parts.len());
+            self.parts.push(Part {
+                name: name.text.clone(),
+                kind,
+                pos: name.pos,
+            });
+        }
+    }
+
+    /// A block declaration: its [`Block`] (slot resolved, parameters checked) and its
+    /// atomic part kind.
+    fn block_part(
+        &mut self,
+        name: &Name,
+        slot: &Name,
+        bfile: Option<&(String, Pos)>,
+        params: &[ParamDecl],
+    ) -> PartKind {
+        let slot_ix = self.slots.iter().position(|s| s.name == slot.text);
+        if slot_ix.is_none() {
+            self.sink.push(
+                self.file,
+                slot.pos,
+                ErrorKind::UnknownName,
+                format!("unknown slot `{}`", slot.text),
+            );
+        }
+        let declared = params.len();
+        let params = check_params(params, self.file, &mut self.sink);
+        self.params_ok.push(params.len() == declared);
+        let (unit, upos) = match bfile {
+            Some((f, p)) => (f.clone(), *p),
+            None => (format!("{}/{}.sol", slot.text, name.text), name.pos),
+        };
+        self.blocks.push(Block {
+            name: name.text.clone(),
+            slot: slot_ix.unwrap_or(usize::MAX),
+            unit,
+            params,
+            pos: name.pos,
+        });
+        self.block_file_pos.push(upos);
+        PartKind::Atomic(self.blocks.len() - 1)
+    }
+
+    /// The part called `n`, or an error at `n`.
+    fn lookup(&mut self, n: &Name) -> Option<PartId> {
+        let r = self.part_index.get(&n.text).copied();
+        if r.is_none() {
+            let slot_hint = if self.slot_names.contains_key(&n.text) {
+                " (that is a slot; name a block, choice or compound)"
+            } else {
+                ""
+            };
+            self.sink.push(
+                self.file,
+                n.pos,
+                ErrorKind::UnknownName,
+                format!("unknown block or part `{}`{slot_hint}", n.text),
+            );
+        }
+        r
+    }
+
+    /// The part declared by the item named `name` (not a duplicate's).
+    fn own_part(&self, name: &Name) -> Option<PartId> {
+        let &pid = self.part_index.get(&name.text)?;
+        (self.parts[pid].pos == name.pos).then_some(pid)
+    }
+
+    /// Pass 2b: resolves the alternatives of choices and the uses of compounds.
+    fn resolve_references(&mut self) {
+        let file = self.file;
+        for (item, _) in self.items {
+            match item {
+                Item::Choice(name, alts) => {
+                    let Some(pid) = self.own_part(name) else {
+                        continue;
+                    };
+                    let mut seen = HashMap::new();
+                    let mut ids = Vec::new();
+                    for a in alts {
+                        dup_check(&mut seen, a, "alternative", file, &mut self.sink);
+                        if let Some(id) = self.lookup(a) {
+                            self.ref_pos.insert((pid, ids.len()), a.pos);
+                            ids.push(id);
+                        }
+                    }
+                    self.parts[pid].kind = PartKind::Flex(ids);
+                }
+                Item::Compound(name, _, uses) => {
+                    let Some(pid) = self.own_part(name) else {
+                        continue;
+                    };
+                    let mut out = Vec::new();
+                    for u in uses {
+                        let Some(id) = self.lookup(&u.part) else {
+                            continue;
+                        };
+                        self.ref_pos.insert((pid, out.len()), u.part.pos);
+                        let mut seen = HashMap::new();
+                        let mut bindings = Vec::new();
+                        for b in &u.bindings {
+                            dup_check(&mut seen, &b.param, "binding", file, &mut self.sink);
+                            bindings.push((b.param.text.clone(), b.expr.clone()));
+                        }
+                        out.push(PartUse { part: id, bindings });
+                    }
+                    if let PartKind::Compound { uses, .. } = &mut self.parts[pid].kind {
+                        *uses = out;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Pass 2c: binding targets exist; binding expressions read only the compound's
+    /// parameters.
+    fn check_bindings(&mut self) {
+        for (item, _) in self.items {
+            let Item::Compound(name, _, uses) = item else {
+                continue;
+            };
+            let Some(pid) = self.own_part(name) else {
+                continue;
+            };
+            let own: BTreeSet<String> = match &self.parts[pid].kind {
+                PartKind::Compound { params, .. } => {
+                    params.iter().map(|p| p.name.clone()).collect()
+                }
+                _ => BTreeSet::new(),
+            };
+            for u in uses {
+                let target = self.part_index.get(&u.part.text).copied();
+                for b in &u.bindings {
+                    if let Some(t) = target
+                        && param_type_in(&self.parts, &self.blocks, t, &b.param.text).is_none()
+                    {
+                        self.sink.push(
+                            self.file,
+                            b.param.pos,
+                            ErrorKind::UnknownParameter,
+                            format!("`{}` has no parameter `{}`", u.part.text, b.param.text),
+                        );
+                    }
+                    for (v, vpos) in b.expr.vars() {
+                        if !own.contains(v) {
+                            let has = if own.is_empty() {
+                                "no parameters".to_string()
+                            } else {
+                                let names: Vec<String> =
+                                    own.iter().map(|s| format!("`{s}`")).collect();
+                                names.join(", ")
+                            };
+                            self.sink.push(
+                                self.file,
+                                vpos,
+                                ErrorKind::UnknownParameter,
+                                format!(
+                                    "unknown parameter `{v}` in expression (compound `{}` has {has})",
+                                    name.text
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pass 3: reference cycles (each reported once, at the reference that closes it).
+    /// Returns whether the part graph is acyclic.
+    fn check_recursion(&mut self) -> bool {
+        let mut reported = BTreeSet::new();
+        for cycle_and_child in find_cycles(&self.parts) {
+            let (cycle, child_ix) = cycle_and_child;
+            let first = cycle[0];
+            let key: BTreeSet<PartId> = cycle.iter().copied().collect();
+            if !reported.insert(key.into_iter().collect::<Vec<_>>()) {
+                continue;
+            }
+            let last = *cycle.last().expect("cycle is non-empty");
+            let pos = self
+                .ref_pos
+                .get(&(last, child_ix))
+                .copied()
+                .unwrap_or(self.parts[last].pos);
+            let mut names: Vec<&str> = cycle.iter().map(|&p| self.parts[p].name.as_str()).collect();
+            names.push(&self.parts[first].name);
+            self.sink.push(
+                self.file,
+                pos,
+                ErrorKind::Recursion,
+                format!(
+                    "recursive grammar: {} (grammars must be finite)",
+                    names.join(" -> ")
+                ),
+            );
+        }
+        reported.is_empty()
+    }
+
+    /// Pass 3b (acyclic graphs only): no chain of parts is longer than
+    /// [`MAX_PART_DEPTH`], so that the recursive walks over parts and the unfolded tree
+    /// stay shallow. Returns whether the depth is within the limit.
+    fn check_depth(&mut self) -> bool {
+        let depth = part_depths(&self.parts);
+        let Some(p) = (0..self.parts.len()).find(|&p| depth[p] > MAX_PART_DEPTH) else {
+            return true;
+        };
+        self.sink.push(
+            self.file,
+            self.parts[p].pos,
+            ErrorKind::TooDeep,
+            format!(
+                "part `{}` nests {} levels of parts; at most {MAX_PART_DEPTH} are allowed",
+                self.parts[p].name, depth[p]
+            ),
+        );
+        false
+    }
+
+    /// Pass 4: the blocks folder, the core and every block's Solidity.
+    fn check_solidity(&mut self) -> (PathBuf, SourceStore, Option<Core>) {
+        let file = self.file;
+        let gdir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let blocks_dir = match &self.decls.blocks_dir {
+            Some((d, _)) => gdir.join(d),
+            None => gdir.clone(),
+        };
+        if let Some((d, p)) = &self.decls.blocks_dir
+            && !blocks_dir.is_dir()
+        {
+            self.sink.push(
+                file,
+                *p,
+                ErrorKind::Io,
+                format!(
+                    "blocks folder \"{d}\" ({}) does not exist",
+                    blocks_dir.display()
+                ),
+            );
+        }
+        let mut store = SourceStore::new(blocks_dir.clone());
+        let mut core = None;
+        match &self.decls.core {
+            None => self.sink.push(
+                file,
+                Pos::new(1, 1),
+                ErrorKind::Missing,
+                "no `core NAME \"FILE\"` declaration",
+            ),
+            Some((cname, cfile, cpos)) => {
+                if store.load(cfile, file, *cpos, &mut self.sink) {
+                    core = check_core(
+                        &store,
+                        cname,
+                        cfile,
+                        *cpos,
+                        &self.slots,
+                        file,
+                        &mut self.sink,
+                    );
+                }
+            }
+        }
+        if let Some(core) = &core {
+            for (bi, b) in self.blocks.iter().enumerate() {
+                let at = self.block_file_pos[bi];
+                if store.load(&b.unit, file, at, &mut self.sink) {
+                    let ctx = (at, self.params_ok[bi]);
+                    check_block(&store, b, core, &self.slots, ctx, file, &mut self.sink);
+                }
+            }
+        }
+        (blocks_dir, store, core)
+    }
+
+    /// Pass 5: the start part exists and (for an acyclic graph) fills every slot once.
+    fn check_start(&mut self, acyclic: bool) -> Option<PartId> {
+        let start = match self.decls.start.clone() {
+            None => {
+                self.sink.push(
+                    self.file,
+                    Pos::new(1, 1),
+                    ErrorKind::Missing,
+                    "no `start PART` declaration",
+                );
+                None
+            }
+            Some(n) => self.lookup(&n),
+        };
+        if acyclic && let Some(start) = start {
+            let (parts, blocks, slots) = (&self.parts, &self.blocks, &self.slots);
+            check_slots(
+                parts,
+                blocks,
+                slots,
+                start,
+                self.file,
+                &self.decls,
+                &mut self.sink,
+            );
+        }
+        start
+    }
+
+    /// Builds the library once every pass found nothing wrong.
+    fn finish(
+        self,
+        blocks_dir: PathBuf,
+        store: SourceStore,
+        core: Option<Core>,
+        start: Option<PartId>,
+    ) -> Result<Library, GrammarError> {
+        let file = self.file;
+        if !self.sink.is_empty() {
+            return self
+                .sink
+                .into_result(())
+                .map(|_| unreachable!("sink has errors"));
+        }
+        let core = core.expect("core is present when there are no errors");
+        let start = start.expect("start is present when there are no errors");
+        let blocks = self.blocks;
+        let block_units: Vec<Vec<String>> = blocks.iter().map(|b| store.closure(&b.unit)).collect();
+        let core_units = store.closure(&core.unit);
+        let sources: BTreeMap<String, String> = store
+            .files
+            .iter()
+            .filter_map(|(u, f)| f.as_ref().map(|f| (u.clone(), f.text.clone())))
+            .collect();
+        let pragma = sources
+            .get(&core.unit)
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.trim_start().starts_with("pragma solidity"))
+            })
+            .map(|l| l.trim().to_string())
+            .unwrap_or_else(|| "pragma solidity >=0.8.0;".to_string());
+        let name = self
+            .decls
+            .name
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_else(|| {
+                file.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+        let parts = self.parts;
+        let tree = Tree::unfold(&parts, &blocks, start)
+            .map_err(|msg| GrammarError::at(file, parts[start].pos, ErrorKind::TooLarge, msg))?;
+        Ok(Library {
+            name,
+            file: file.to_path_buf(),
+            blocks_dir,
+            core,
+            pragma,
+            slots: self.slots,
+            blocks,
+            parts,
+            start,
+            sources,
+            block_units,
+            core_units,
+            tree,
+        })
+    }
+}
+
+/// The children of part `p`, in order.
+fn children(parts: &[Part], p: PartId) -> Vec<PartId> {
+    match &parts[p].kind {
         PartKind::Atomic(_) => Vec::new(),
         PartKind::Flex(a) => a.clone(),
         PartKind::Compound { uses, .. } => uses.iter().map(|u| u.part).collect(),
-    };
-    for (ix, c) in children.into_iter().enumerate() {
-        if state[c] == 1 {
-            let at = stack.iter().position(|&x| x == c).expect("on stack");
-            report(&stack[at..], ix);
-        } else {
-            find_cycle(parts, c, state, stack, report);
+    }
+}
+
+/// Every reference cycle found by a depth-first search from each part in turn, as
+/// `(cycle, index of the closing reference among the last part's children)`. Iterative
+/// (an explicit stack), so a long chain of parts cannot overflow the call stack.
+fn find_cycles(parts: &[Part]) -> Vec<(Vec<PartId>, usize)> {
+    // 0 = unvisited, 1 = on stack, 2 = done
+    let mut state = vec![0u8; parts.len()];
+    let mut out = Vec::new();
+    for root in 0..parts.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        // (part, its children, next child to visit)
+        let mut stack: Vec<(PartId, Vec<PartId>, usize)> = vec![(root, children(parts, root), 0)];
+        state[root] = 1;
+        while let Some((p, kids, next)) = stack.last_mut() {
+            let Some(&c) = kids.get(*next) else {
+                state[*p] = 2;
+                stack.pop();
+                continue;
+            };
+            let ix = *next;
+            *next += 1;
+            match state[c] {
+                1 => {
+                    let at = stack.iter().position(|x| x.0 == c).expect("on stack");
+                    let cycle: Vec<PartId> = stack[at..].iter().map(|x| x.0).collect();
+                    out.push((cycle, ix));
+                }
+                0 => {
+                    state[c] = 1;
+                    stack.push((c, children(parts, c), 0));
+                }
+                _ => {}
+            }
         }
     }
-    stack.pop();
-    state[p] = 2;
+    out
+}
+
+/// For each part of an acyclic part graph, the number of parts on its longest chain
+/// down to a block (a block has depth 1). Iterative post-order, no recursion.
+fn part_depths(parts: &[Part]) -> Vec<usize> {
+    let mut depth = vec![0usize; parts.len()];
+    for root in 0..parts.len() {
+        if depth[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, false)];
+        while let Some((p, expanded)) = stack.pop() {
+            if depth[p] != 0 {
+                continue;
+            }
+            let kids = children(parts, p);
+            if expanded {
+                depth[p] = 1 + kids.iter().map(|&c| depth[c]).max().unwrap_or(0);
+            } else {
+                stack.push((p, true));
+                stack.extend(
+                    kids.into_iter()
+                        .filter(|&c| depth[c] == 0)
+                        .map(|c| (c, false)),
+                );
+            }
+        }
+    }
+    depth
+}
+
+/// The type of parameter `name` reachable from part `p` (through choices), if any: the
+/// first found in a depth-first search through choices (iterative; each part visited once).
+fn param_type_in(parts: &[Part], blocks: &[Block], p: PartId, name: &str) -> Option<ParamType> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        let found = match &parts[p].kind {
+            PartKind::Atomic(b) => blocks[*b].params.iter().find(|x| x.name == name),
+            PartKind::Compound { params, .. } => params.iter().find(|x| x.name == name),
+            PartKind::Flex(alts) => {
+                stack.extend(alts.iter().rev());
+                None
+            }
+        };
+        if let Some(x) = found {
+            return Some(x.ty);
+        }
+    }
+    None
 }
 
 fn check_core(

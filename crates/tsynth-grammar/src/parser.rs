@@ -5,15 +5,16 @@ use crate::ast::*;
 use crate::error::{ErrorKind, Pos, Sink};
 use crate::expr::{Expr, FUNCTIONS};
 use crate::lexer::{Tok, Token, lex};
+use crate::limits::{MAX_EXPR_TOKENS, MAX_GRAMMAR_NESTING};
 use std::path::Path;
 
 /// Keywords that start a top-level item.
-pub const TOP_KEYWORDS: &[&str] = &[
+pub(crate) const TOP_KEYWORDS: &[&str] = &[
     "grammar", "blocks", "core", "slot", "block", "choice", "compound", "start",
 ];
 
 /// Words that cannot be used as names.
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "grammar", "blocks", "core", "slot", "block", "choice", "compound", "start", "use", "with",
     "for", "in", "real", "integer", "bool", "linear", "log", "unit", "default", "true", "false",
 ];
@@ -22,6 +23,8 @@ struct Parser<'a> {
     file: &'a Path,
     toks: Vec<Token>,
     i: usize,
+    /// Index of the first token of the expression being parsed.
+    expr_start: usize,
 }
 
 /// Signals that the current item is abandoned (the error is already in the sink).
@@ -29,10 +32,26 @@ struct Abort;
 
 type PResult<T> = Result<T, Abort>;
 
-/// Parses grammar text into items; syntax errors go to `sink`.
+/// Parses grammar text into items; syntax errors go to `sink`. Brackets nested deeper than
+/// [`MAX_GRAMMAR_NESTING`] are refused before parsing (one [`ErrorKind::TooDeep`] error at
+/// the first bracket too deep, and no items).
 pub(crate) fn parse(file: &Path, text: &str, sink: &mut Sink) -> Vec<(Item, Pos)> {
     let toks = lex(file, text, sink);
-    let mut p = Parser { file, toks, i: 0 };
+    if let Some(pos) = nesting_violation(&toks) {
+        sink.push(
+            file,
+            pos,
+            ErrorKind::TooDeep,
+            format!("brackets nested more than {MAX_GRAMMAR_NESTING} deep"),
+        );
+        return Vec::new();
+    }
+    let mut p = Parser {
+        file,
+        toks,
+        i: 0,
+        expr_start: 0,
+    };
     let mut items = Vec::new();
     while !p.at_eof() {
         let start = p.peek().pos;
@@ -42,6 +61,24 @@ pub(crate) fn parse(file: &Path, text: &str, sink: &mut Sink) -> Vec<(Item, Pos)
         }
     }
     items
+}
+
+/// Position of the first `(` `[` `{` nested deeper than [`MAX_GRAMMAR_NESTING`].
+fn nesting_violation(toks: &[Token]) -> Option<Pos> {
+    let mut depth = 0usize;
+    for t in toks {
+        match t.tok {
+            Tok::Punct('(' | '[' | '{') => {
+                depth += 1;
+                if depth > MAX_GRAMMAR_NESTING {
+                    return Some(t.pos);
+                }
+            }
+            Tok::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 impl<'a> Parser<'a> {
@@ -304,6 +341,7 @@ impl<'a> Parser<'a> {
             loop {
                 let param = self.name("a parameter name", sink)?;
                 self.expect_punct('=', sink)?;
+                self.expr_start = self.i;
                 let expr = self.expr(sink)?;
                 bindings.push(Binding { param, expr });
                 if self.is_punct(',') {
@@ -409,7 +447,27 @@ impl<'a> Parser<'a> {
 
     // ---- expressions ------------------------------------------------------------------
 
+    /// Refuses expressions longer than [`MAX_EXPR_TOKENS`]: every recursive step of the
+    /// expression parser consumes a token, so this bounds both the recursion and the depth
+    /// of the tree (which is evaluated and dropped recursively).
+    fn check_expr_size(&self, sink: &mut Sink) -> PResult<()> {
+        if self.i.saturating_sub(self.expr_start) > MAX_EXPR_TOKENS {
+            return self.err_kind(
+                sink,
+                ErrorKind::TooDeep,
+                format!("expression longer than {MAX_EXPR_TOKENS} tokens"),
+            );
+        }
+        Ok(())
+    }
+
+    fn err_kind<T>(&self, sink: &mut Sink, kind: ErrorKind, msg: String) -> PResult<T> {
+        sink.push(self.file, self.peek().pos, kind, msg);
+        Err(Abort)
+    }
+
     fn expr(&mut self, sink: &mut Sink) -> PResult<Expr> {
+        self.check_expr_size(sink)?;
         let mut lhs = self.term(sink)?;
         while self.is_punct('+') || self.is_punct('-') {
             let Tok::Punct(op) = self.bump().tok else {
@@ -434,6 +492,7 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self, sink: &mut Sink) -> PResult<Expr> {
+        self.check_expr_size(sink)?;
         if self.is_punct('-') {
             self.bump();
             return Ok(Expr::Neg(Box::new(self.unary(sink)?)));

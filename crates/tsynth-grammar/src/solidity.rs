@@ -2,6 +2,7 @@
 //! constructor parameters and imports; source-unit naming and import resolution.
 
 use crate::error::{ErrorKind, Pos, Sink};
+use crate::limits::{MAX_SOLIDITY_NESTING, solidity_nesting_violation};
 use solang_parser::pt::{self, ContractPart, ContractTy, Loc, SourceUnitPart};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,12 +92,23 @@ pub fn resolve_import(from: &str, import: &str) -> Option<String> {
 }
 
 /// Parses one Solidity file; syntax errors go to `sink` with the `.sol` file's positions.
+/// Brackets nested deeper than [`MAX_SOLIDITY_NESTING`] are refused before
+/// `solang-parser` sees the text.
 pub(crate) fn parse_file(
     unit: &str,
     path: &Path,
     text: String,
     sink: &mut Sink,
 ) -> Option<SolFile> {
+    if let Some(off) = solidity_nesting_violation(&text, MAX_SOLIDITY_NESTING) {
+        sink.push(
+            path,
+            Pos::from_offset(&text, off),
+            ErrorKind::TooDeep,
+            format!("brackets nested more than {MAX_SOLIDITY_NESTING} deep"),
+        );
+        return None;
+    }
     let parsed = solang_parser::parse(&text, 0);
     let su = match parsed {
         Ok((su, _)) => su,
@@ -234,15 +246,21 @@ impl SourceStore {
             return f.is_some();
         }
         let path = self.root.join(unit);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
+        let text = match tsynth_text::read_text(&path) {
+            Ok(t) => t.into_string(),
+            Err(tsynth_text::TextError::Io { error, .. }) => {
                 sink.push(
                     grammar,
                     at,
                     ErrorKind::Io,
-                    format!("cannot read Solidity file {}: {e}", path.display()),
+                    format!("cannot read Solidity file {}: {error}", path.display()),
                 );
+                self.files.insert(unit.to_string(), None);
+                return false;
+            }
+            Err(e) => {
+                sink.diags
+                    .push(crate::error::text_diagnostic(&e, "Solidity file"));
                 self.files.insert(unit.to_string(), None);
                 return false;
             }

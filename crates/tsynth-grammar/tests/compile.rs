@@ -1,8 +1,7 @@
 //! Emitted source sets compile with solc (through the tsynth-solc compiler service), and
 //! the compiled constructor is the one the emitter describes.
 
-mod common;
-use common::{amm, mini};
+use crate::common::{amm, mini};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::path::PathBuf;

@@ -1,7 +1,6 @@
 //! Design files: the known Ocean designs, both directions, round trip, errors.
 
-mod common;
-use common::{amm, fixtures, mini};
+use crate::common::{amm, fixtures, mini};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -154,7 +153,7 @@ fn load_mini_design(
     r
 }
 
-fn design_err(text: &str) -> tsynth_grammar::Diagnostic {
+fn design_err(text: &str) -> tsynth_grammar::GrammarDiagnostic {
     let e = load_mini_design(text).expect_err("design should be rejected");
     e.diagnostics[0].clone()
 }

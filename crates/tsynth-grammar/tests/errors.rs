@@ -1,10 +1,9 @@
 //! Malformed grammars: one test per kind of error, asserting the message and the position;
 //! the parser never panics.
 
-mod common;
-use common::{HEADER, fixtures, parse, pos_of};
+use crate::common::{HEADER, fixtures, parse, pos_of};
 use proptest::prelude::*;
-use tsynth_grammar::{Diagnostic, ErrorKind, GrammarError};
+use tsynth_grammar::{ErrorKind, GrammarDiagnostic as Diagnostic, GrammarError};
 
 const TAIL: &str =
     "compound Root {\n    use FlatPrice\n    use ZeroFee\n    use NoCap\n}\nstart Root\n";

@@ -1,7 +1,6 @@
 //! Counting, genotype layout, decoding, expressions, emission and hashes.
 
-mod common;
-use common::{amm, mini};
+use crate::common::{amm, mini};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

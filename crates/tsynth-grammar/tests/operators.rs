@@ -1,7 +1,6 @@
 //! Variation operators: exact behaviour of each.
 
-mod common;
-use common::{amm, mini};
+use crate::common::{amm, mini};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tsynth_grammar::tree::VarKind;
@@ -90,9 +89,9 @@ fn reset_choice_changes_one_active_choice_to_another_alternative() {
         assert_eq!(m.0[diff[0]].fract(), 0.0);
     }
     // a grammar with one structure has no choice to reset
-    let single = common::parse(&format!(
+    let single = crate::common::parse(&format!(
         "{}compound Root {{\n use FlatPrice\n use ZeroFee\n use NoCap\n}}\nstart Root\n",
-        common::HEADER
+        crate::common::HEADER
     ))
     .unwrap();
     let mut g = Genotype(vec![]);

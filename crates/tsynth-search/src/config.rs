@@ -45,10 +45,21 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use tsynth_sim::metrics::{BetterRule, Constraint, Selection};
-use tsynth_sim::scenario::line_col;
+use tsynth_text::line_col;
 
 use crate::error::{Result, SearchError};
 use crate::rundir::Aggregation;
+
+/// Largest population per layer a run accepts.
+pub const MAX_POPULATION: u64 = 100_000;
+/// Largest number of generations a run accepts.
+pub const MAX_GENERATIONS: u64 = 10_000_000;
+/// Largest number of simulation seeds (per evaluation, held out, per layer) a run accepts.
+pub const MAX_SEEDS: u64 = 10_000;
+/// Largest number of ALPS layers a run accepts.
+pub const MAX_LAYERS: u64 = 1_000;
+/// Largest archive cap a run accepts.
+pub const MAX_ARCHIVE: u64 = 1_000_000;
 
 /// Engine mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -179,12 +190,14 @@ fn key_offset(text: &str, key: &str) -> usize {
 impl SearchConfig {
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| SearchError::io(path, e))?;
-        Self::parse(&text, path)
+        let text = tsynth_text::read_text(path)?;
+        Self::parse(text.as_str(), path)
     }
 
     /// Parses configuration text (`path` names the file in messages) and checks it.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let normalized = tsynth_text::normalize(text);
+        let text: &str = &normalized;
         let at = |offset: usize, message: &str| {
             let (line, col) = line_col(text, offset);
             SearchError::Config(format!("{}:{line}:{col}: {message}", path.display()))
@@ -260,6 +273,29 @@ impl SearchConfig {
     /// Checks the values; on error returns the offending key and a message.
     pub fn validate(&self) -> std::result::Result<(), (&'static str, String)> {
         let e = &self.engine;
+        // Upper limits, checked before any work or any directory is created: beyond them a
+        // run would exhaust memory or never end, and a seed beyond i64 cannot be written to
+        // run.toml (TOML integers are 64-bit signed).
+        let limits: [(&'static str, u64, u64); 9] = [
+            ("seed", self.seed, i64::MAX as u64),
+            ("pop", self.pop as u64, MAX_POPULATION),
+            ("gens", self.gens, MAX_GENERATIONS),
+            ("seeds", u64::from(self.seeds), MAX_SEEDS),
+            ("layers", e.layers as u64, MAX_LAYERS),
+            ("held_out_seeds", u64::from(e.held_out_seeds), MAX_SEEDS),
+            (
+                "extra_seeds_per_layer",
+                u64::from(e.extra_seeds_per_layer),
+                MAX_SEEDS,
+            ),
+            ("max_seeds", u64::from(e.max_seeds), MAX_SEEDS),
+            ("archive_cap", e.archive_cap as u64, MAX_ARCHIVE),
+        ];
+        for (key, v, max) in limits {
+            if v > max {
+                return Err((key, format!("`{key}` is {v}; at most {max} is supported")));
+            }
+        }
         if self.pop < 2 {
             return Err(("pop", format!("`pop` must be at least 2, got {}", self.pop)));
         }
@@ -345,6 +381,44 @@ mod tests {
         let e = err("[engine]\nreference_point = [nan]\n");
         assert!(e.starts_with("c.toml:2:1: `reference_point` values"), "{e}");
         assert!(err("gens = -1\n").starts_with("c.toml:1:8:"));
+    }
+
+    #[test]
+    fn bom_and_crlf_keep_positions_and_non_finite_numbers_are_refused() {
+        let e = err("\u{feff}seed = 1\r\npop = 1\r\n");
+        assert_eq!(e, "c.toml:2:1: `pop` must be at least 2, got 1");
+        let e = err("seed = 1\rgens = 3\r[engine]\rreference_point = [1.0, inf]\r");
+        assert!(e.starts_with("c.toml:4:1: `reference_point` values"), "{e}");
+        let c = SearchConfig::parse("\u{feff}pop = 4\r\n", Path::new("c")).unwrap();
+        assert_eq!(c.pop, 4);
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, b"pop = 4\ngens = \"\xff\"\n").unwrap();
+        let e = SearchConfig::load(&p).unwrap_err().to_string();
+        assert!(e.contains("c.toml:2:9: invalid UTF-8"), "{e}");
+        assert_eq!(e.matches("c.toml").count(), 1, "{e}");
+    }
+
+    #[test]
+    fn huge_counts_and_seeds_are_refused_before_any_work() {
+        let e = err("[engine]\nheld_out_seeds = 4000000000\n");
+        assert!(
+            e.starts_with("c.toml:2:1: `held_out_seeds` is 4000000000; at most 10000"),
+            "{e}"
+        );
+        let e = err("[engine]\nextra_seeds_per_layer = 100000\n");
+        assert!(e.starts_with("c.toml:2:1: `extra_seeds_per_layer`"), "{e}");
+        let c = SearchConfig {
+            seed: u64::MAX,
+            ..Default::default()
+        };
+        let (key, msg) = c.validate().unwrap_err();
+        assert_eq!(key, "seed");
+        assert!(msg.contains("at most 9223372036854775807"), "{msg}");
     }
 
     #[test]

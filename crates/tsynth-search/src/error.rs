@@ -25,6 +25,9 @@ pub enum SearchError {
         /// What is wrong.
         message: String,
     },
+    /// A file could not be read as UTF-8 text (the message names the path once).
+    #[error(transparent)]
+    Text(#[from] tsynth_text::TextError),
     /// A configuration file or value is invalid (`FILE:LINE:COL: message` when from a file).
     #[error("{0}")]
     Config(String),

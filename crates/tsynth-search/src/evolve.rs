@@ -184,8 +184,8 @@ pub fn load_designs(library: &Library, paths: &[PathBuf]) -> Result<Vec<(PathBuf
     let ours = std::fs::canonicalize(&library.file).unwrap_or_else(|_| library.file.clone());
     let mut out = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| SearchError::io(p, e))?;
-        let design = Design::parse(p, &text)?;
+        let text = tsynth_text::read_text(p)?;
+        let design = Design::parse(p, text.as_str())?;
         let theirs = design.grammar_path();
         let theirs = std::fs::canonicalize(&theirs).unwrap_or(theirs);
         if theirs != ours {
@@ -222,8 +222,7 @@ impl Evolver {
     pub fn create(config: SearchConfig, new: &NewRun, registry: &Registry) -> Result<Self> {
         config.validate().map_err(|(_, m)| SearchError::Config(m))?;
         let library = Arc::new(Library::load(&new.grammar)?);
-        let scenario_text = std::fs::read_to_string(&config.scenario)
-            .map_err(|e| SearchError::io(&config.scenario, e))?;
+        let scenario_text = tsynth_sim::scenario::read(&config.scenario)?;
         let (sim, reference_point) = simulator(
             registry,
             &library,

@@ -298,6 +298,15 @@ pub fn blocks_and_params(
     (blocks, params)
 }
 
+/// First key of `archive.json` and `checkpoint`: the SHA-256 of the rest of the file.
+pub const SEAL_KEY: &str = "checksum";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn check_format(path: &Path, found: Option<i64>) -> Result<()> {
     match found {
         Some(f) if f == i64::from(FORMAT) => Ok(()),
@@ -467,17 +476,17 @@ impl RunDir {
 
     /// Writes `archive.json`.
     pub fn write_archive(&self, archive: &ArchiveFile) -> Result<()> {
-        self.write_json_file(ARCHIVE_JSON, archive)
+        self.write_sealed(ARCHIVE_JSON, archive)
     }
 
-    /// Reads `archive.json`; an archive of another format is refused with a clear message.
+    /// Reads `archive.json`; an archive of another format, or one whose checksum does not
+    /// match (edited or truncated), is refused with a clear message.
     pub fn read_archive(&self) -> Result<ArchiveFile> {
         let path = self.file(ARCHIVE_JSON);
-        let raw: serde_json::Value = self
-            .read_json(ARCHIVE_JSON)?
+        let body = self
+            .read_sealed(ARCHIVE_JSON)?
             .ok_or_else(|| SearchError::format(&path, "no archive written yet"))?;
-        check_format(&path, raw.get("format").and_then(|v| v.as_i64()))?;
-        serde_json::from_value(raw).map_err(|e| SearchError::format(&path, e))
+        serde_json::from_slice(&body).map_err(|e| SearchError::format(&path, e))
     }
 
     /// Writes the source set of a structure to `sources/<structure_hash>/` (each file
@@ -534,12 +543,87 @@ impl RunDir {
 
     /// Writes the checkpoint (serde JSON, atomically).
     pub fn write_checkpoint<T: Serialize>(&self, state: &T) -> Result<()> {
-        self.write_json_file(CHECKPOINT, state)
+        self.write_sealed(CHECKPOINT, state)
     }
 
-    /// Reads the checkpoint; `None` when none was written yet.
+    /// Reads the checkpoint; `None` when none was written yet. A checkpoint whose checksum
+    /// does not match (edited by hand, truncated) is refused: resuming never silently
+    /// diverges.
     pub fn read_checkpoint<T: DeserializeOwned>(&self) -> Result<Option<T>> {
-        self.read_json(CHECKPOINT)
+        let path = self.file(CHECKPOINT);
+        match self.read_sealed(CHECKPOINT)? {
+            None => Ok(None),
+            Some(body) => serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|e| SearchError::format(&path, e)),
+        }
+    }
+
+    /// Writes `value` as pretty JSON whose first key, `checksum`, is the SHA-256 of the rest
+    /// (the file as it would be without that line), atomically.
+    fn write_sealed<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let path = self.file(name);
+        let mut body =
+            serde_json::to_vec_pretty(value).map_err(|e| SearchError::format(&path, e))?;
+        body.push(b'\n');
+        let Some(rest) = body.strip_prefix(b"{\n") else {
+            return Err(SearchError::format(&path, "not a JSON object"));
+        };
+        let mut out = Vec::with_capacity(body.len() + 96);
+        out.extend_from_slice(
+            format!("{{\n  \"{SEAL_KEY}\": \"{}\",\n", sha256_hex(&body)).as_bytes(),
+        );
+        out.extend_from_slice(rest);
+        write_atomic(&path, &out)
+    }
+
+    /// Reads a file written by [`RunDir::write_sealed`] and checks its checksum; returns the
+    /// JSON without the checksum line. `None` when the file does not exist.
+    fn read_sealed(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.file(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(SearchError::io(&path, e)),
+        };
+        let head = format!("{{\n  \"{SEAL_KEY}\": \"");
+        let Some(rest) = bytes.strip_prefix(head.as_bytes()) else {
+            // An older run (format 1) had no checksum: say that first when it is one.
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes)
+                && v.get("format").is_none()
+                && name == ARCHIVE_JSON
+            {
+                check_format(&path, None)?;
+            }
+            return Err(SearchError::format(
+                &path,
+                "no checksum line: not written by this tsynth, or edited by hand; refusing to use it",
+            ));
+        };
+        let (digest, body_rest) = match (rest.get(..64), rest.get(64..)) {
+            (Some(d), Some(r)) if r.starts_with(b"\",\n") => (d, &r[3..]),
+            _ => {
+                return Err(SearchError::format(
+                    &path,
+                    "damaged checksum line; refusing to use it",
+                ));
+            }
+        };
+        let mut body = b"{\n".to_vec();
+        body.extend_from_slice(body_rest);
+        if sha256_hex(&body).as_bytes() != digest {
+            return Err(SearchError::format(
+                &path,
+                "checksum mismatch: the file was changed or truncated after tsynth wrote it; \
+                 refusing to use it (restore it, or start the run again)",
+            ));
+        }
+        if name == ARCHIVE_JSON {
+            let v: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| SearchError::format(&path, e))?;
+            check_format(&path, v.get("format").and_then(|f| f.as_i64()))?;
+        }
+        Ok(Some(body))
     }
 
     /// Writes `value` as pretty JSON to `name` inside the run directory (atomically).
@@ -595,6 +679,49 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct State {
+        generation: u64,
+        values: Vec<f64>,
+    }
+
+    #[test]
+    fn sealed_files_round_trip_and_refuse_tampering_and_truncation() {
+        let dir = tempfile::tempdir().unwrap();
+        let rd = RunDir::create(dir.path()).unwrap();
+        let state = State {
+            generation: 7,
+            values: vec![0.1, 1e-300, -2.5],
+        };
+        rd.write_checkpoint(&state).unwrap();
+        let text = std::fs::read_to_string(rd.file(CHECKPOINT)).unwrap();
+        assert!(text.starts_with("{\n  \"checksum\": \""), "{text}");
+        assert_eq!(rd.read_checkpoint::<State>().unwrap(), Some(state));
+
+        // A hand edit that keeps the JSON valid is refused.
+        std::fs::write(
+            rd.file(CHECKPOINT),
+            text.replace("\"generation\": 7", "\"generation\": 8"),
+        )
+        .unwrap();
+        let e = rd.read_checkpoint::<State>().unwrap_err().to_string();
+        assert!(e.contains("checksum mismatch"), "{e}");
+        // So is a truncated file, and one without the checksum line.
+        std::fs::write(rd.file(CHECKPOINT), &text[..text.len() - 10]).unwrap();
+        let e = rd.read_checkpoint::<State>().unwrap_err().to_string();
+        assert!(e.contains("checksum mismatch"), "{e}");
+        std::fs::write(rd.file(CHECKPOINT), "{\"generation\": 7, \"values\": []}").unwrap();
+        let e = rd.read_checkpoint::<State>().unwrap_err().to_string();
+        assert!(e.contains("no checksum line"), "{e}");
+        assert_eq!(
+            RunDir::create(&dir.path().join("fresh"))
+                .unwrap()
+                .read_checkpoint::<State>()
+                .unwrap(),
+            None
+        );
+    }
 
     #[test]
     fn run_ids_are_utc_timestamps() {

@@ -12,14 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// A scenario that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read at all.
-    #[error("cannot read scenario {path}")]
-    Io {
-        /// File named by the user.
-        path: PathBuf,
-        /// Underlying error.
-        source: std::io::Error,
-    },
+    /// The file could not be read, or is not UTF-8 (the message names the path once, and
+    /// the byte position of invalid UTF-8).
+    #[error("scenario: {0}")]
+    Text(#[from] tsynth_text::TextError),
     /// The file is not a valid scenario; `line`/`col` are 1-based.
     #[error("{path}:{line}:{col}: {message}")]
     Invalid {
@@ -35,9 +31,10 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
-    /// An error at byte `offset` of `text`.
+    /// An error at byte `offset` of `text` (offsets are into the normalised text, as
+    /// [`parse_toml`] and [`domain_of`] report them).
     pub fn at(text: &str, path: &Path, offset: usize, message: impl Into<String>) -> Self {
-        let (line, col) = line_col(text, offset);
+        let (line, col) = line_col(&tsynth_text::normalize(text), offset);
         ScenarioError::Invalid {
             path: path.to_owned(),
             line,
@@ -47,19 +44,19 @@ impl ScenarioError {
     }
 }
 
-/// Reads a scenario file's text.
+/// Reads a scenario file's text (UTF-8; a byte-order mark is dropped and CRLF / CR line
+/// endings become LF, so positions are the same whatever editor wrote the file).
 pub fn read(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    Ok(tsynth_text::read_text(path)?.into_string())
 }
 
-/// Deserialises TOML `text` into `T`, with errors at the offending value's position.
+/// Deserialises TOML `text` into `T`, with errors at the offending value's position (text
+/// given directly is normalised like a file: byte-order mark dropped, LF line endings).
 pub fn parse_toml<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
 ) -> Result<T, ScenarioError> {
+    let text = &*tsynth_text::normalize(text);
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         ScenarioError::at(text, path, offset, e.message().trim())
@@ -203,18 +200,9 @@ fn default_seeds() -> u32 {
     4
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
+/// 1-based line and column (in characters) of a byte offset (the one helper of the
+/// project, [`tsynth_text::line_col`]).
+pub use tsynth_text::line_col;
 
 #[cfg(test)]
 mod tests {
@@ -261,6 +249,47 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn bom_crlf_and_cr_give_the_positions_of_the_lf_file() {
+        let lf = "[run]\nticks = 5\nseeds = 0\n";
+        let want = err(lf);
+        assert_eq!(err(&format!("\u{feff}{}", lf.replace('\n', "\r\n"))), want);
+        assert_eq!(err(&lf.replace('\n', "\r")), want);
+        let text = "\u{feff}domain = \"toy\"\r\n[run]\r\nticks = 1\r\n";
+        let e = expect_domain(text, Path::new("s"), "amm")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("s:1:10: this is a scenario of domain `toy`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unreadable_and_non_utf8_files_name_the_path_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.toml");
+        std::fs::write(&p, b"[run]\nticks = 1 # \xc3\x28\n").unwrap();
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.contains("s.toml:2:13: invalid UTF-8"), "{e}");
+        let missing = dir.path().join("missing.toml");
+        let e = read(&missing).unwrap_err().to_string();
+        assert_eq!(e.matches("missing.toml").count(), 1, "{e}");
+    }
+
+    #[test]
+    fn non_finite_numbers_are_refused_with_their_position() {
+        #[derive(Debug, Deserialize)]
+        struct P {
+            #[allow(dead_code)]
+            p: Probability,
+        }
+        let e = parse_toml::<P>("p = nan\n", Path::new("s"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("s:1:5: expected a probability"), "{e}");
     }
 
     #[test]

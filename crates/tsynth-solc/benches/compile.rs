@@ -2,6 +2,7 @@
 //! with and without the optimizer, disk-cache hits and memory-cache hits.
 //!
 //! Run: `cargo bench -p tsynth-solc --bench compile`
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use std::hint::black_box;
 use std::time::Duration;

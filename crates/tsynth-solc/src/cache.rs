@@ -1,5 +1,11 @@
 //! Content-addressed compile cache: in memory (bounded, FIFO eviction) and on disk
 //! (one checksummed JSON file per key, written atomically).
+//!
+//! A disk entry is `FORMAT CHECKSUM\n` then the JSON body, where `CHECKSUM` is SHA-256
+//! over the entry's own key (length-prefixed) and the body. The key is bound into the
+//! checksum so that an entry moved or copied under another key's file name (by hand, a
+//! sync tool, a bad restore) does not verify there and is recompiled instead of being
+//! served as the other request's result.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -13,7 +19,8 @@ use crate::output::CompileResult;
 use crate::request::CompileRequest;
 
 /// Bumped whenever the cached format or the output selection changes.
-const FORMAT: &str = "tsynth-solc-cache v1";
+/// v2: the checksum binds the key (v1 entries are not read, and are recompiled).
+const FORMAT: &str = "tsynth-solc-cache v2";
 
 /// The cache key of a request: SHA-256 over the format tag, compiler version, settings
 /// and every source (name and content, length-prefixed), as lowercase hex.
@@ -37,6 +44,15 @@ pub fn cache_key(compiler_version: &str, request: &CompileRequest) -> String {
     hex_lower(&h.finalize())
 }
 
+/// The checksum of a disk entry: SHA-256 over the key (length-prefixed) and the body.
+fn entry_checksum(key: &str, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update((key.len() as u64).to_le_bytes());
+    h.update(key.as_bytes());
+    h.update(body);
+    hex_lower(&h.finalize())
+}
+
 fn hex_lower(bytes: &[u8]) -> String {
     alloy_primitives::hex::encode(bytes)
 }
@@ -54,7 +70,7 @@ struct MemInner {
 }
 
 impl MemoryCache {
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         MemoryCache {
             capacity,
             inner: Mutex::new(MemInner::default()),
@@ -65,11 +81,11 @@ impl MemoryCache {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<CompileResult>> {
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<CompileResult>> {
         self.lock().map.get(key).cloned()
     }
 
-    pub fn insert(&self, key: &str, value: Arc<CompileResult>) {
+    pub(crate) fn insert(&self, key: &str, value: Arc<CompileResult>) {
         if self.capacity == 0 {
             return;
         }
@@ -84,7 +100,7 @@ impl MemoryCache {
         }
     }
 
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let mut g = self.lock();
         g.map.clear();
         g.order.clear();
@@ -96,7 +112,8 @@ impl MemoryCache {
 pub(crate) enum DiskMiss {
     /// No entry.
     Absent,
-    /// The entry exists but is damaged (bad header, checksum or JSON).
+    /// The entry exists but is damaged (bad header, checksum or JSON) or belongs to
+    /// another key.
     Corrupt(String),
 }
 
@@ -108,21 +125,21 @@ pub(crate) struct DiskCache {
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl DiskCache {
-    pub fn new(root: PathBuf) -> Self {
+    pub(crate) fn new(root: PathBuf) -> Self {
         DiskCache { root }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// Path of the entry for `key`.
-    pub fn entry_path(&self, key: &str) -> PathBuf {
+    pub(crate) fn entry_path(&self, key: &str) -> PathBuf {
         let prefix = key.get(..2).unwrap_or("xx");
         self.root.join(prefix).join(format!("{key}.json"))
     }
 
-    pub fn get(&self, key: &str) -> Result<CompileResult, DiskMiss> {
+    pub(crate) fn get(&self, key: &str) -> Result<CompileResult, DiskMiss> {
         let path = self.entry_path(key);
         let data = match std::fs::read(&path) {
             Ok(d) => d,
@@ -140,20 +157,21 @@ impl DiskCache {
             .strip_prefix(FORMAT)
             .map(str::trim)
             .ok_or_else(|| DiskMiss::Corrupt(format!("unknown header `{header}`")))?;
-        let actual = hex_lower(&Sha256::digest(body));
-        if expected != actual {
-            return Err(DiskMiss::Corrupt("checksum mismatch".into()));
+        if expected != entry_checksum(key, body) {
+            return Err(DiskMiss::Corrupt(
+                "checksum mismatch: damaged, or written for another key".into(),
+            ));
         }
         serde_json::from_slice(body).map_err(|e| DiskMiss::Corrupt(format!("bad JSON: {e}")))
     }
 
     /// Write the entry atomically (temporary file in the same directory, then rename).
-    pub fn put(&self, key: &str, value: &CompileResult) -> std::io::Result<()> {
+    pub(crate) fn put(&self, key: &str, value: &CompileResult) -> std::io::Result<()> {
         let path = self.entry_path(key);
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir)?;
         let body = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-        let checksum = hex_lower(&Sha256::digest(&body));
+        let checksum = entry_checksum(key, &body);
         let tmp = dir.join(format!(
             ".{key}.{}.{}.tmp",
             std::process::id(),
@@ -201,6 +219,41 @@ mod tests {
             cache_key("v", &CompileRequest::single("ab", "c")),
             cache_key("v", &CompileRequest::single("a", "bc"))
         );
+    }
+
+    fn result(n: usize) -> CompileResult {
+        CompileResult {
+            contracts: vec![],
+            diagnostics: (0..n)
+                .map(|i| crate::diagnostics::Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    kind: "Warning".into(),
+                    code: None,
+                    file: None,
+                    line: None,
+                    column: None,
+                    message: format!("w{i}"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn entry_copied_under_another_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = DiskCache::new(dir.path().to_path_buf());
+        let (a, b) = ("a".repeat(64), "b".repeat(64));
+        disk.put(&a, &result(1)).unwrap();
+        assert_eq!(disk.get(&a).unwrap().diagnostics.len(), 1);
+        assert!(matches!(disk.get(&b), Err(DiskMiss::Absent)));
+        std::fs::create_dir_all(disk.entry_path(&b).parent().unwrap()).unwrap();
+        std::fs::copy(disk.entry_path(&a), disk.entry_path(&b)).unwrap();
+        match disk.get(&b) {
+            Err(DiskMiss::Corrupt(why)) => assert!(why.contains("another key"), "{why}"),
+            other => panic!("entry of another key was accepted: {:?}", other.map(|_| ())),
+        }
+        // the original is still good
+        assert!(disk.get(&a).is_ok());
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub enum SolcError {
         error: std::io::Error,
     },
 
+    /// A source file is not valid UTF-8 (`PATH:LINE:COL: invalid UTF-8 ...`).
+    #[error(transparent)]
+    Text(tsynth_text::TextError),
+
     /// An imported file could not be found on disk.
     #[error(
         "{}:{line}: import \"{import}\" not found (looked in: {})",

@@ -164,8 +164,14 @@ fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+/// Reads a source with the shared text reader: BOM dropped, CR/CRLF made LF, invalid UTF-8
+/// reported at its `LINE:COL` and byte; the path named once.
 fn read(path: &Path) -> Result<String, SolcError> {
-    std::fs::read_to_string(path).map_err(|e| SolcError::io(path, e))
+    match tsynth_text::read_text(path) {
+        Ok(t) => Ok(t.into_string()),
+        Err(tsynth_text::TextError::Io { path, error }) => Err(SolcError::Io { path, error }),
+        Err(e) => Err(SolcError::Text(e)),
+    }
 }
 
 /// Why a load with relative unit names had to be abandoned.

@@ -84,7 +84,7 @@ pub(crate) struct CompileResult {
 }
 
 impl CompileResult {
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
@@ -223,7 +223,7 @@ pub(crate) fn parse_standard_json(
 
 impl CompileResult {
     /// Turn into the public result: an error when there are error diagnostics.
-    pub fn into_output(
+    pub(crate) fn into_output(
         self,
         origin: CacheOrigin,
         cache_key: String,

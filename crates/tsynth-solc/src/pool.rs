@@ -45,7 +45,7 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    pub fn new(cfg: PoolConfig) -> Self {
+    pub(crate) fn new(cfg: PoolConfig) -> Self {
         Pool {
             cfg,
             state: Mutex::new(State::default()),
@@ -59,7 +59,7 @@ impl Pool {
     }
 
     /// Process ids of the running workers.
-    pub fn pids(&self) -> Vec<u32> {
+    pub(crate) fn pids(&self) -> Vec<u32> {
         self.lock().pids.clone()
     }
 
@@ -115,7 +115,7 @@ impl Pool {
     }
 
     /// Start workers until `n` (at most the pool size) are running.
-    pub fn warm_up(&self, n: usize) -> Result<(), SolcError> {
+    pub(crate) fn warm_up(&self, n: usize) -> Result<(), SolcError> {
         let n = n.min(self.cfg.size);
         let mut started = Vec::new();
         loop {
@@ -135,7 +135,7 @@ impl Pool {
     }
 
     /// Stop every idle worker (busy ones finish their request and stay).
-    pub fn stop_idle(&self) {
+    pub(crate) fn stop_idle(&self) {
         let idle: Vec<Worker> = {
             let mut g = self.lock();
             let idle = std::mem::take(&mut g.idle);
@@ -149,7 +149,7 @@ impl Pool {
     }
 
     /// Compile one standard-JSON input; returns solc's standard-JSON output.
-    pub fn compile(&self, input: &str) -> Result<String, SolcError> {
+    pub(crate) fn compile(&self, input: &str) -> Result<String, SolcError> {
         let mut w = self.checkout()?;
         let mut retried = false;
         loop {

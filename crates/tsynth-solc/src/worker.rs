@@ -39,7 +39,7 @@ pub(crate) struct Worker {
 
 impl Worker {
     /// Start `node` with the worker script in `dir` and wait for its `ready` line.
-    pub fn spawn(
+    pub(crate) fn spawn(
         node: &Path,
         dir: &Path,
         expected_version: &str,
@@ -149,7 +149,7 @@ impl Worker {
     }
 
     /// OS process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.pid
     }
 
@@ -168,7 +168,7 @@ impl Worker {
     }
 
     /// Send one standard-JSON input and wait up to `timeout` for its output.
-    pub fn request(&mut self, input: &str, timeout: Duration) -> Result<String, Failure> {
+    pub(crate) fn request(&mut self, input: &str, timeout: Duration) -> Result<String, Failure> {
         self.next_id += 1;
         let id = self.next_id;
         let mut line = serde_json::json!({ "id": id, "input": input }).to_string();

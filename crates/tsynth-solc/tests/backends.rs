@@ -1,7 +1,5 @@
 //! Native-solc selection and first-use installation of solc-js.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 

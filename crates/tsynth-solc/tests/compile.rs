@@ -1,7 +1,5 @@
 //! End-to-end tests of the compiler service against the real pinned solc-js.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier};
 
@@ -25,7 +23,7 @@ fn compiles_sources_with_imports_and_keeps_warnings() {
          uint unused = 3;\n        return Math.min(x, 10);\n    }\n}\n"
             .to_string(),
     );
-    let out = common::shared()
+    let out = crate::common::shared()
         .compile(&CompileRequest::new(sources))
         .expect("compiles");
     assert_eq!(out.origin, CacheOrigin::Compiled);
@@ -85,7 +83,7 @@ fn compile_error_names_file_line_and_column() {
          contract Candidate is Fee {}\n"
             .to_string(),
     );
-    let err = common::shared()
+    let err = crate::common::shared()
         .compile(&CompileRequest::new(sources))
         .expect_err("undeclared identifier must fail");
     let failed = err.compile_failure().expect("a compile failure");
@@ -102,7 +100,7 @@ fn compile_error_names_file_line_and_column() {
 
     // A parser error in the top file, at the first token after the missing semicolon.
     let bad = "pragma solidity ^0.8.20;\ncontract X {\n  uint a = 1\n  uint b;\n}\n";
-    let err = common::shared()
+    let err = crate::common::shared()
         .compile(&CompileRequest::single("X.sol", bad))
         .expect_err("syntax error");
     let e = err
@@ -118,8 +116,8 @@ fn compile_error_names_file_line_and_column() {
 
 #[test]
 fn optimizer_setting_changes_code_and_cache_key() {
-    let c = common::shared();
-    let src = common::token_source("optimizer test");
+    let c = crate::common::shared();
+    let src = crate::common::token_source("optimizer test");
     let plain = CompileRequest::single("Token.sol", src.clone());
     let opt = plain.clone().with_settings(Settings::optimized());
     assert_ne!(c.cache_key(&plain), c.cache_key(&opt));
@@ -144,9 +142,9 @@ fn optimizer_setting_changes_code_and_cache_key() {
 #[test]
 fn second_compile_is_served_from_cache_without_a_worker() {
     let dir = tempfile::tempdir().unwrap();
-    let req = CompileRequest::single("Token.sol", common::token_source("cache test"));
+    let req = CompileRequest::single("Token.sol", crate::common::token_source("cache test"));
 
-    let c1 = common::isolated(dir.path(), 1);
+    let c1 = crate::common::isolated(dir.path(), 1);
     let first = c1.compile(&req).expect("first compile");
     assert_eq!(first.origin, CacheOrigin::Compiled);
     assert_eq!(c1.stats().worker_requests, 1);
@@ -161,7 +159,7 @@ fn second_compile_is_served_from_cache_without_a_worker() {
     assert_eq!(again.contracts, first.contracts);
 
     // A new compiler (as a new process would be) finds it on disk and starts no worker.
-    let c2 = common::isolated(dir.path(), 1);
+    let c2 = crate::common::isolated(dir.path(), 1);
     let from_disk = c2.compile(&req).expect("disk hit");
     assert_eq!(from_disk.origin, CacheOrigin::Disk);
     assert_eq!(from_disk.contracts, first.contracts);
@@ -178,9 +176,9 @@ fn second_compile_is_served_from_cache_without_a_worker() {
 fn failed_compiles_are_cached_too() {
     let dir = tempfile::tempdir().unwrap();
     let req = CompileRequest::single("E.sol", "contract E { function f() { } }");
-    let c1 = common::isolated(dir.path(), 1);
+    let c1 = crate::common::isolated(dir.path(), 1);
     let e1 = c1.compile(&req).expect_err("missing visibility");
-    let c2 = common::isolated(dir.path(), 1);
+    let c2 = crate::common::isolated(dir.path(), 1);
     let e2 = c2.compile(&req).expect_err("still an error from disk");
     assert_eq!(e1.to_string(), e2.to_string());
     assert_eq!(c2.stats().disk_hits, 1);
@@ -190,8 +188,8 @@ fn failed_compiles_are_cached_too() {
 #[test]
 fn corrupt_disk_entry_is_detected_and_recompiled() {
     let dir = tempfile::tempdir().unwrap();
-    let req = CompileRequest::single("Token.sol", common::token_source("corrupt test"));
-    let c1 = common::isolated(dir.path(), 1);
+    let req = CompileRequest::single("Token.sol", crate::common::token_source("corrupt test"));
+    let c1 = crate::common::isolated(dir.path(), 1);
     let good = c1.compile(&req).expect("compile");
     let path = c1.cache_entry_path(&good.cache_key).expect("disk cache on");
     // The atomic write left exactly the entry behind, no temporary file.
@@ -206,25 +204,55 @@ fn corrupt_disk_entry_is_detected_and_recompiled() {
     bytes[i] = if bytes[i] == b'0' { b'1' } else { b'0' };
     std::fs::write(&path, &bytes).unwrap();
 
-    let c2 = common::isolated(dir.path(), 1);
+    let c2 = crate::common::isolated(dir.path(), 1);
     let again = c2.compile(&req).expect("recompiled");
     assert_eq!(again.origin, CacheOrigin::Compiled);
     assert_eq!(c2.stats().corrupt_entries, 1);
     assert_eq!(again.contracts, good.contracts);
 
     // The rewritten entry is good again; a truncated one is also caught.
-    let c3 = common::isolated(dir.path(), 1);
+    let c3 = crate::common::isolated(dir.path(), 1);
     assert_eq!(c3.compile(&req).unwrap().origin, CacheOrigin::Disk);
-    std::fs::write(&path, b"tsynth-solc-cache v1 abc\n{\"contr").unwrap();
-    let c4 = common::isolated(dir.path(), 1);
+    std::fs::write(&path, b"tsynth-solc-cache v2 abc\n{\"contr").unwrap();
+    let c4 = crate::common::isolated(dir.path(), 1);
     assert_eq!(c4.compile(&req).unwrap().origin, CacheOrigin::Compiled);
     assert_eq!(c4.stats().corrupt_entries, 1);
 }
 
 #[test]
+fn entry_copied_under_another_key_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let req_a = CompileRequest::single("Token.sol", crate::common::token_source("moved entry A"));
+    let req_b = CompileRequest::single("Token.sol", crate::common::token_source("moved entry B"));
+    let c1 = crate::common::isolated(dir.path(), 1);
+    let a = c1.compile(&req_a).expect("compile A");
+    let b = c1.compile(&req_b).expect("compile B");
+    assert_ne!(a.cache_key, b.cache_key);
+    // Put A's (valid, self-consistent) entry where B's belongs.
+    let (pa, pb) = (
+        c1.cache_entry_path(&a.cache_key).unwrap(),
+        c1.cache_entry_path(&b.cache_key).unwrap(),
+    );
+    std::fs::create_dir_all(pb.parent().unwrap()).unwrap();
+    std::fs::copy(&pa, &pb).unwrap();
+
+    let c2 = crate::common::isolated(dir.path(), 1);
+    let again = c2.compile(&req_b).expect("recompiled");
+    assert_eq!(
+        again.origin,
+        CacheOrigin::Compiled,
+        "A's entry was served for B"
+    );
+    assert_eq!(c2.stats().corrupt_entries, 1);
+    assert_eq!(again.contracts, b.contracts);
+    // A's own entry is still used where it belongs.
+    assert_eq!(c2.compile(&req_a).unwrap().origin, CacheOrigin::Disk);
+}
+
+#[test]
 fn two_threads_compile_at_once_on_two_workers() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::isolated(dir.path(), 2);
+    let c = crate::common::isolated(dir.path(), 2);
     let barrier = Arc::new(Barrier::new(2));
     let handles: Vec<_> = ["Alpha", "Beta"]
         .into_iter()
@@ -259,7 +287,7 @@ fn two_threads_compile_at_once_on_two_workers() {
 #[test]
 fn more_threads_than_workers_all_get_served() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::isolated(dir.path(), 2);
+    let c = crate::common::isolated(dir.path(), 2);
     let outs: Vec<_> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..6)
             .map(|i| {
@@ -286,7 +314,7 @@ fn more_threads_than_workers_all_get_served() {
 #[test]
 fn killed_worker_is_restarted_and_the_request_retried() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::isolated(dir.path(), 1);
+    let c = crate::common::isolated(dir.path(), 1);
     c.compile(&CompileRequest::single("K1.sol", "contract K1 {}"))
         .unwrap();
     let pids = c.worker_pids();
@@ -325,7 +353,7 @@ fn a_compile_that_exceeds_its_timeout_is_an_error() {
     let err = c
         .compile(&CompileRequest::single(
             "Token.sol",
-            common::token_source("timeout"),
+            crate::common::token_source("timeout"),
         ))
         .expect_err("1 ms is too short");
     assert!(matches!(err, SolcError::Timeout(_)), "{err}");
@@ -358,8 +386,8 @@ fn missing_node_is_a_clear_error() {
 #[test]
 fn concurrent_requests_for_the_same_sources_compile_once() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::isolated(dir.path(), 2);
-    let req = CompileRequest::single("Token.sol", common::token_source("dedupe test"));
+    let c = crate::common::isolated(dir.path(), 2);
+    let req = CompileRequest::single("Token.sol", crate::common::token_source("dedupe test"));
     let barrier = Barrier::new(4);
     let origins: Vec<CacheOrigin> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..4)

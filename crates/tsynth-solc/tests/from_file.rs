@@ -1,8 +1,6 @@
 //! Reading sources and their imports from disk, and compiling them: the source unit names
 //! chosen in Rust must be the ones solc resolves the import directives to.
 
-mod common;
-
 use std::path::Path;
 
 use tsynth_solc::{CompileRequest, SolcError, load_with_imports};
@@ -66,7 +64,7 @@ fn relative_and_include_imports_resolve_like_solc() {
     assert!(set.sources.contains_key("blocks/Lib.sol"));
     assert_eq!(set.top_unit, top.to_string_lossy());
 
-    let out = common::shared()
+    let out = crate::common::shared()
         .compile(&CompileRequest::new(set.sources))
         .expect("solc finds every import under the names we chose");
     assert!(out.contract("Pool").is_some_and(|c| !c.is_abstract()));
@@ -111,6 +109,45 @@ fn from_file_builds_a_request() {
     let top = d.path().join("app/pools/parts/Fee.sol");
     let req = CompileRequest::from_file(&top, &[]).expect("reads");
     assert_eq!(req.sources.len(), 2);
-    let out = common::shared().compile(&req).expect("compiles");
+    let out = crate::common::shared().compile(&req).expect("compiles");
     assert!(out.contract("Fee").is_some_and(|c| c.is_abstract()));
+}
+
+#[test]
+fn unreadable_and_non_utf8_sources_name_their_path_once() {
+    let d = tempfile::tempdir().unwrap();
+    // missing file: the path once, the OS message once, no `source()` to print it again
+    let missing = d.path().join("Missing.sol");
+    let err = load_with_imports(&missing, &[]).expect_err("missing");
+    let s = err.to_string();
+    assert_eq!(s.matches("Missing.sol").count(), 1, "{s}");
+    assert!(std::error::Error::source(&err).is_none(), "{s}");
+    // invalid UTF-8: reported at its line and column, path once
+    let bad = d.path().join("Bad.sol");
+    std::fs::write(
+        &bad,
+        b"// SPDX-License-Identifier: MIT\r\npragma solidity ^0.8.20;\r\n// caf\xE9\r\n",
+    )
+    .unwrap();
+    let err = load_with_imports(&bad, &[]).expect_err("not UTF-8");
+    let s = err.to_string();
+    assert!(s.contains("Bad.sol:3:7: invalid UTF-8 (byte 0xE9"), "{s}");
+    assert_eq!(s.matches("Bad.sol").count(), 1, "{s}");
+}
+
+#[test]
+fn crlf_and_bom_sources_are_read_as_lf_text() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("A.sol");
+    std::fs::write(
+        &p,
+        format!("\u{FEFF}{HEAD}contract A {{}}\r\n").replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let set = load_with_imports(&p, &[]).expect("reads");
+    let text = set.sources.values().next().unwrap();
+    assert!(
+        !text.contains('\r') && !text.starts_with('\u{FEFF}'),
+        "{text:?}"
+    );
 }
