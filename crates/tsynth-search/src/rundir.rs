@@ -634,18 +634,6 @@ impl RunDir {
         buf.push(b'\n');
         write_atomic(&path, &buf)
     }
-
-    fn read_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
-        let path = self.file(name);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(SearchError::io(&path, e)),
-        };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| SearchError::format(&path, e))
-    }
 }
 
 /// The default run id: `<UTC YYYYmmdd-HHMMSS>-<stem>` for a Unix time in seconds.
