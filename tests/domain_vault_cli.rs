@@ -43,8 +43,7 @@ fn evolve_front_and_sim_run_on_the_vault_domain() {
     let config = std::fs::read_to_string(run.join("run.toml")).unwrap();
     assert!(config.contains("domain = \"vault\""), "{config}");
     let archive: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.join("archive.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(run.join("archive.json")).unwrap()).unwrap();
     let objectives: Vec<&str> = archive["objectives"]
         .as_array()
         .unwrap()

@@ -105,40 +105,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .common
         .init_threads(config.as_ref().map(|c| c.threads))?;
 
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        // A second Ctrl-C exits at once (the last checkpoint is still complete).
-        ctrlc::set_handler(move || {
-            if stop.swap(true, Ordering::SeqCst) {
-                eprintln!("\ninterrupted again: exiting now (the last checkpoint is intact)");
-                std::process::exit(130);
-            }
-            eprintln!("\nCtrl-C: finishing the generation in flight, then checkpointing...");
-        })
-        .context("installing the Ctrl-C handler")?;
-    }
-
+    let stop = ctrl_c_flag()?;
     let started = Instant::now();
-    let mut evolver = match (&args.resume, config) {
-        (Some(dir), _) => Evolver::resume(dir, args.gens, threads, crate::registry::registry())?,
-        (None, Some(config)) => {
-            let grammar = config.grammar.clone().ok_or_else(|| {
-                anyhow::anyhow!("no grammar: give --grammar FILE (or `grammar` in --config)")
-            })?;
-            let out = config.out.clone().unwrap_or_else(|| new_run_dir(&grammar));
-            Evolver::create(
-                config,
-                &NewRun {
-                    grammar,
-                    out,
-                    threads,
-                },
-                crate::registry::registry(),
-            )?
-        }
-        (None, None) => unreachable!("a config is built when not resuming"),
-    };
+    let mut evolver = open(&args, config, threads)?;
     let dir = evolver.rundir().path().to_path_buf();
     let done_before = evolver.records().len() as u64;
     let target = evolver.config().gens;
@@ -221,9 +190,72 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let held_started = Instant::now();
     let (archive, comparison) = evolver.finish()?;
     let held_wall = held_started.elapsed();
-    let records = evolver.records();
 
     let mut o = std::io::stdout().lock();
+    let walls = (search_wall.as_secs_f64(), held_wall.as_secs_f64());
+    print_summary(
+        &mut o,
+        &evolver,
+        &archive,
+        comparison.as_ref(),
+        times,
+        walls,
+    )?;
+    writeln!(o, "wrote {}", dir.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sets up Ctrl-C: the first asks for a stop after the generation in flight (the returned
+/// flag), a second exits at once (the last checkpoint is still complete).
+fn ctrl_c_flag() -> Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            eprintln!("\ninterrupted again: exiting now (the last checkpoint is intact)");
+            std::process::exit(130);
+        }
+        eprintln!("\nCtrl-C: finishing the generation in flight, then checkpointing...");
+    })
+    .context("installing the Ctrl-C handler")?;
+    Ok(stop)
+}
+
+/// A new run from `config`, or the run `--resume` names.
+fn open(args: &Args, config: Option<SearchConfig>, threads: usize) -> Result<Evolver> {
+    Ok(match (&args.resume, config) {
+        (Some(dir), _) => Evolver::resume(dir, args.gens, threads, crate::registry::registry())?,
+        (None, Some(config)) => {
+            let grammar = config.grammar.clone().ok_or_else(|| {
+                anyhow::anyhow!("no grammar: give --grammar FILE (or `grammar` in --config)")
+            })?;
+            let out = config.out.clone().unwrap_or_else(|| new_run_dir(&grammar));
+            Evolver::create(
+                config,
+                &NewRun {
+                    grammar,
+                    out,
+                    threads,
+                },
+                crate::registry::registry(),
+            )?
+        }
+        (None, None) => unreachable!("a config is built when not resuming"),
+    })
+}
+
+/// The end-of-run report: totals, time split, hypervolume per generation, the front and
+/// the comparison with the known designs.
+fn print_summary(
+    o: &mut impl Write,
+    evolver: &Evolver,
+    archive: &ArchiveFile,
+    comparison: Option<&Comparison>,
+    times: tsynth_search::pipeline::PipelineTimes,
+    (search_wall, held_wall): (f64, f64),
+) -> Result<()> {
+    let dir = evolver.rundir().path();
+    let records = evolver.records();
     let evals: u64 = records.last().map(|r| r.total_evaluations).unwrap_or(0);
     writeln!(
         o,
@@ -238,15 +270,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     writeln!(
         o,
         "this process: search {:.1} s wall, {:.2} evaluations/s; compile {:.1} s of {:.1} s worker time ({:.1}%), {} solc runs; eval-cache hits {}/{}; held-out re-score {:.1} s",
-        search_wall.as_secs_f64(),
-        times.evaluations as f64 / search_wall.as_secs_f64().max(1e-9),
+        search_wall,
+        times.evaluations as f64 / search_wall.max(1e-9),
         times.compile_seconds,
         busy,
         100.0 * times.compile_seconds / busy,
         times.solc_runs,
         times.cache_hits,
         times.cache_hits + times.evaluations,
-        held_wall.as_secs_f64()
+        held_wall
     )?;
     writeln!(o, "hypervolume per generation:")?;
     for r in records {
@@ -270,12 +302,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .improve
         .first()
         .cloned();
-    print_front(&mut o, &archive, sort_by.as_deref())?;
-    if let Some(c) = &comparison {
-        print_comparison(&mut o, &archive, c)?;
+    print_front(o, archive, sort_by.as_deref())?;
+    if let Some(c) = comparison {
+        print_comparison(o, archive, c)?;
     }
-    writeln!(o, "wrote {}", dir.display())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Column header of a metric name (at most 10 characters).
