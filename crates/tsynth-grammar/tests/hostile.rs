@@ -126,18 +126,31 @@ fn fixture_copy(dir: &Path, grammar: &[u8]) -> PathBuf {
     g
 }
 
+/// A block file whose `_limit` body nests `n` parentheses.
+fn nested_sol(n: usize) -> String {
+    format!(
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\nimport \"../core/MiniCore.sol\";\nabstract contract NoCap is MiniCore {{\n    function _limit(uint256 a) internal pure override {{ a = {}a{}; }}\n}}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    )
+}
+
+#[test]
+fn solidity_nesting_up_to_the_limit_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = fixture_copy(dir.path(), format!("{HEADER}{TAIL}").as_bytes());
+    // contract and function braces are two levels
+    let n = tsynth_grammar::limits::MAX_SOLIDITY_NESTING - 2;
+    std::fs::write(dir.path().join("blocks/limit/NoCap.sol"), nested_sol(n)).unwrap();
+    on_small_stack(move || Library::load(&g).map(|_| ())).unwrap();
+}
+
 #[test]
 fn deeply_nested_solidity_is_refused_before_solang_parser() {
     let dir = tempfile::tempdir().unwrap();
     let g = fixture_copy(dir.path(), format!("{HEADER}{TAIL}").as_bytes());
-    let n = 200_000;
-    let sol = format!(
-        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\nimport \"../core/MiniCore.sol\";\nabstract contract NoCap is MiniCore {{\n    function _limit(uint256 a) internal pure override {{ a = {}a{}; }}\n}}\n",
-        "(".repeat(n),
-        ")".repeat(n)
-    );
     let sol_path = dir.path().join("blocks/limit/NoCap.sol");
-    std::fs::write(&sol_path, sol).unwrap();
+    std::fs::write(&sol_path, nested_sol(200_000)).unwrap();
     let e = on_small_stack(move || Library::load(&g).unwrap_err());
     let d = only(&e, ErrorKind::TooDeep);
     assert!(d.file.ends_with("limit/NoCap.sol"), "{d}");
@@ -322,4 +335,40 @@ fn designs_with_bom_and_cr_load_and_invalid_utf8_is_positioned() {
     let d = only(&e, ErrorKind::Encoding);
     assert_eq!(d.pos, Pos::new(3, 3), "{d}");
     assert!(d.file.ends_with("d.toml"));
+}
+
+// ---- properties of the bounds -----------------------------------------------------------
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Parentheses around a binding: accepted up to the limit (the compound's `{` is one
+    /// level), refused beyond it at the first `(` too deep.
+    #[test]
+    fn expression_nesting_is_accepted_exactly_up_to_the_limit(n in 0usize..120) {
+        let expr = format!("{}level{}", "(".repeat(n), ")".repeat(n));
+        let r = parse(&with_binding(&expr));
+        if n < MAX_GRAMMAR_NESTING {
+            prop_assert!(r.is_ok(), "{n}: {:?}", r.err());
+        } else {
+            let e = r.unwrap_err();
+            let d = only(&e, ErrorKind::TooDeep);
+            prop_assert_eq!(d.pos, Pos::new(16, 24 + MAX_GRAMMAR_NESTING as u32 - 1));
+        }
+    }
+
+    /// A real range `[0, 10^k]` is accepted exactly when 10^k * 1e18 fits in a uint256.
+    #[test]
+    fn real_ranges_are_accepted_exactly_when_encodable(k in 0i32..90, mant in 1u32..10) {
+        let hi = f64::from(mant) * 10f64.powi(k);
+        let text = format!("{HEADER}block PctFee for fee {{\n pct: real in [0, {hi:e}] default 0\n}}\n{TAIL}");
+        let r = parse(&text);
+        let encodable = tsynth_grammar::wad::to_wad(hi).is_ok();
+        prop_assert_eq!(r.is_ok(), encodable, "hi {:e}: {:?}", hi, r.err());
+        if !encodable {
+            prop_assert!(r.unwrap_err().has_kind(ErrorKind::NotRepresentable));
+        }
+    }
 }
