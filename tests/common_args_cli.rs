@@ -142,3 +142,97 @@ fn completions_of_an_unknown_shell_is_a_usage_error() {
     assert!(e.contains("tcsh") && e.contains("bash"), "{e}");
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn huge_counts_and_seeds_are_refused_before_any_work_or_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let out_s = out.to_str().unwrap();
+    for args in [
+        vec![
+            "sim",
+            "--design",
+            "designs/ocean-v4.toml",
+            "--seeds",
+            "4000000000",
+            "--out",
+            out_s,
+        ],
+        vec![
+            "sim",
+            "--design",
+            "designs/ocean-v4.toml",
+            "--threads",
+            "0",
+            "--out",
+            out_s,
+        ],
+        vec![
+            "tune",
+            "--design",
+            "designs/ocean-v4.toml",
+            "--held-out",
+            "4000000000",
+            "--out",
+            out_s,
+        ],
+        vec![
+            "tune",
+            "--design",
+            "designs/ocean-v4.toml",
+            "--seed",
+            "18446744073709551615",
+            "--out",
+            out_s,
+        ],
+        vec![
+            "tune",
+            "--design",
+            "designs/ocean-v4.toml",
+            "--budget",
+            "0",
+            "--out",
+            out_s,
+        ],
+    ] {
+        let o = tsynth(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(!out.exists(), "{args:?} created {}", out.display());
+    }
+    // evolve reads its seed through the configuration: refused (exit 1) before the run
+    // directory exists, naming the limit.
+    let o = tsynth(&[
+        "evolve",
+        "--grammar",
+        "grammars/amm.grammar",
+        "--seed",
+        "18446744073709551615",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("at most 9223372036854775807"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn design_emit_onto_an_existing_file_names_the_path_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("taken");
+    std::fs::write(&file, "x").unwrap();
+    let o = tsynth(&[
+        "design",
+        "emit",
+        "designs/ocean-v4.toml",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert_eq!(err.matches(file.to_str().unwrap()).count(), 1, "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+}

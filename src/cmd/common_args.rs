@@ -11,6 +11,19 @@ use tsynth_search::rundir::default_run_id;
 /// Scenario of `sim` and `tune` when none is given (evolve's comes from its configuration).
 pub const DEFAULT_SCENARIO: &str = "scenarios/default.toml";
 
+/// Most simulation seeds a command accepts (as the evolve configuration's limit).
+pub const MAX_SEEDS: i64 = tsynth_search::config::MAX_SEEDS as i64;
+/// Most worker threads a command accepts.
+pub const MAX_THREADS: usize = 1024;
+
+fn threads_in_range(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|e| format!("{e}"))?;
+    if n == 0 || n > MAX_THREADS {
+        return Err(format!("must be between 1 and {MAX_THREADS}"));
+    }
+    Ok(n)
+}
+
 /// Flags shared by `evolve`, `tune` and `sim`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CommonArgs {
@@ -20,10 +33,10 @@ pub struct CommonArgs {
     pub scenario: Option<PathBuf>,
     /// Simulation seeds per evaluation (default: the scenario's `seeds`; evolve: the
     /// configuration's).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_SEEDS))]
     pub seeds: Option<u32>,
     /// Worker threads (default: all cores). Results never depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = threads_in_range)]
     pub threads: Option<usize>,
     /// Output directory (default: a new run directory runs/<UTC timestamp>-<stem>).
     #[arg(long, value_name = "DIR")]

@@ -1,6 +1,8 @@
 //! `tsynth design ...`: show or emit a design (a readable genotype file).
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
 use tsynth_grammar::{Design, Library, Value};
 
 /// `tsynth design` subcommands.
@@ -90,7 +92,8 @@ pub fn run(cmd: DesignCmd) -> anyhow::Result<ExitCode> {
             let Some((design, lib, g)) = load(&file) else {
                 return Ok(ExitCode::FAILURE);
             };
-            std::fs::create_dir_all(&out)?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("creating the output folder {}", out.display()))?;
             let em = super::grammar::write_derivation(
                 &lib,
                 &design.grammar_path(),

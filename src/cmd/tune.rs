@@ -38,10 +38,10 @@ pub struct Args {
     #[arg(long)]
     pub design: PathBuf,
     /// Held-out seeds for the final comparison (default: as many as --seeds).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=super::common_args::MAX_SEEDS))]
     pub held_out: Option<u32>,
     /// Evaluation budget (the start point included).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000))]
     pub budget: usize,
     /// Parameters to tune, comma-separated (`SoftCapFee.slope`, or `slope` when only one
     /// block has it). Default: every parameter of the design.
@@ -65,13 +65,13 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Aggregation::Mean)]
     pub aggregation: Aggregation,
     /// Run seed.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: u64,
     /// Initial step in [0,1] gene space (pattern step / sampling σ).
     #[arg(long, default_value_t = 0.1)]
     pub step: f64,
     /// Population size of the moo mode (default: from the budget).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=100_000))]
     pub population: Option<usize>,
     /// Finite-difference step of the sensitivity table (gene space).
     #[arg(long, default_value_t = 0.05)]
