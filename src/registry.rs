@@ -19,6 +19,19 @@ pub fn registry() -> &'static Registry {
     })
 }
 
+/// The design `tsynth tune` compares with by default, for the domain scenario `path` names
+/// (`None` when the scenario cannot be read; its errors are reported by the tuner).
+pub fn default_baseline(path: &Path) -> Option<&'static str> {
+    let text = tsynth_sim::scenario::read(path).ok()?;
+    let domain = registry().for_scenario(&text, path).ok()?.name();
+    match domain {
+        // The exploited July-2022 design: what a new pool must beat.
+        "amm" => Some("designs/ocean-v4.toml"),
+        "vault" => Some("designs/vault-naive.toml"),
+        _ => None,
+    }
+}
+
 /// Reads scenario `path` and builds its domain's simulator over `blocks_dir`.
 pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
     let text = tsynth_sim::scenario::read(path)?;

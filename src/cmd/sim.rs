@@ -19,7 +19,7 @@ use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
 #[command(mut_arg("out", |a| a.help("Output directory (default: runs/<UTC timestamp>-<design stem>)")))]
 #[command(mut_arg("no_progress", |a| a.help("No progress output (sim prints none; accepted like evolve and tune)")))]
 pub struct Args {
-    /// Design file (e.g. designs/ocean-v4.toml).
+    /// Design file (e.g. designs/vault-naive.toml).
     #[arg(long)]
     pub design: PathBuf,
     /// First seed; seeds are FIRST, FIRST+1, ...

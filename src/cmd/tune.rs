@@ -11,7 +11,7 @@
 //! `tsynth_search::Tuner`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -24,9 +24,6 @@ use tsynth_search::tune::{
 use tsynth_search::tuner::{NewTune, TuneComparison, TuneConfig, TuneProgress, Tuner};
 
 use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
-
-/// The baseline compared with when `--baseline` is not given (skipped if missing).
-const DEFAULT_BASELINE: &str = "designs/ocean-v4.toml";
 
 /// Arguments of `tsynth tune`.
 #[derive(Debug, clap::Args)]
@@ -47,10 +44,10 @@ pub struct Args {
     /// block has it). Default: every parameter of the design.
     #[arg(long, value_delimiter = ',')]
     pub params: Vec<String>,
-    /// Constraint on an objective, e.g. `rug_risk<=0.01` (repeatable).
+    /// Constraint on an objective, e.g. `risk<=0.01` (repeatable).
     #[arg(long = "constraint")]
     pub constraints: Vec<String>,
-    /// Weights of the scalarised objective, e.g. `slippage=1,volatility=1,rug_risk=10`
+    /// Weights of the scalarised objective, e.g. `cost=1,delay=1,risk=10`
     /// (objectives are divided by their start values). Default: 1 on every objective but
     /// complexity.
     #[arg(long, conflicts_with = "objective")]
@@ -76,9 +73,10 @@ pub struct Args {
     /// Finite-difference step of the sensitivity table (gene space).
     #[arg(long, default_value_t = 0.05)]
     pub fd_step: f64,
-    /// Design to compare against (skipped if the default is missing).
-    #[arg(long, default_value = DEFAULT_BASELINE)]
-    pub baseline: PathBuf,
+    /// Design to compare against (default: the scenario's domain's reference design, see
+    /// the registry; skipped if that file is missing).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
     /// Flags shared with `evolve` and `sim`.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -86,17 +84,21 @@ pub struct Args {
 
 impl Args {
     fn config(&self) -> TuneConfig {
-        let baseline = if !self.baseline.is_file() && self.baseline == Path::new(DEFAULT_BASELINE) {
-            tracing::warn!(
-                "baseline {} not found; comparison without it",
-                self.baseline.display()
-            );
-            None
-        } else {
-            Some(self.baseline.clone())
+        let scenario = self.common.scenario_or(DEFAULT_SCENARIO);
+        let baseline = match &self.baseline {
+            Some(b) => Some(b.clone()),
+            None => crate::registry::default_baseline(&scenario).and_then(|b| {
+                let b = PathBuf::from(b);
+                if b.is_file() {
+                    Some(b)
+                } else {
+                    tracing::warn!("baseline {} not found; comparison without it", b.display());
+                    None
+                }
+            }),
         };
         TuneConfig {
-            scenario: self.common.scenario_or(DEFAULT_SCENARIO),
+            scenario,
             seeds: self.common.seeds,
             held_out: self.held_out,
             params: self.params.clone(),

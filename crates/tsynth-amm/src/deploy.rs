@@ -148,7 +148,10 @@ impl DeployError {
 /// Reads every `.sol` file under `dir` (see [`tsynth_sim::simulator::load_sources`]).
 pub fn load_sources(dir: &Path) -> Result<BTreeMap<String, String>, DeployError> {
     tsynth_sim::simulator::load_sources(dir).map_err(|e| match e {
-        tsynth_sim::SimError::Io { path, source } => DeployError::Io { path, source },
+        tsynth_sim::SimError::Io { path, error } => DeployError::Io {
+            path,
+            source: error,
+        },
         other => DeployError::Io {
             path: dir.to_path_buf(),
             source: std::io::Error::other(other.to_string()),

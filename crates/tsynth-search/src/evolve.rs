@@ -67,7 +67,7 @@ pub struct Progress<'a> {
 /// A scored known design (for the comparison).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesignScore {
-    /// File stem (e.g. `ocean-v4`).
+    /// File stem of the design file.
     pub name: String,
     /// The design file.
     pub path: String,

@@ -13,7 +13,7 @@
 //! * [`TuneMode::Scalar`]: a derivative-free compass (pattern) search on a weighted sum of
 //!   normalised objectives, constraints by Deb's feasibility rule ([`pattern`]).
 //!
-//! User constraints (`rug_risk<=0.01`) are added to the function's own violation by
+//! User constraints (`risk<=0.01`) are added to the function's own violation by
 //! [`Constrained`] (each an [`ObjectiveBound`]), so both modes and every reported design respect them (a reported design
 //! is only called feasible when its total violation is 0).
 
@@ -196,7 +196,7 @@ pub enum Bound {
     AtLeast,
 }
 
-/// A user bound on one objective, e.g. `rug_risk<=0.01` (`tsynth tune --constraint`); added
+/// A user bound on one objective, e.g. `risk<=0.01` (`tsynth tune --constraint`); added
 /// to the function's own violation (unlike [`tsynth_sim::Constraint`], a domain metric's
 /// constraint chosen by the run's selection).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -53,9 +53,9 @@ pub struct TuneConfig {
     pub held_out: Option<u32>,
     /// Parameters to tune (`Block.param`, a full path or a bare `param`); empty: all.
     pub params: Vec<String>,
-    /// Bounds on objectives, e.g. `rug_risk<=0.01`.
+    /// Bounds on objectives, e.g. `risk<=0.01`.
     pub constraints: Vec<String>,
-    /// Weights of the scalarised objective, e.g. `slippage=1,volatility=1`.
+    /// Weights of the scalarised objective, e.g. `cost=1,risk=10`.
     pub weights: Option<String>,
     /// A single objective to minimise (instead of `weights`).
     pub objective: Option<String>,
@@ -129,7 +129,7 @@ pub struct TuneComparison {
     pub held_out_seeds: Vec<u64>,
     /// `"mean"` or `"worst"`.
     pub aggregation: String,
-    /// The objective bounds, as given (`rug_risk<=0.01`).
+    /// The objective bounds, as given (`risk<=0.01`).
     pub constraints: Vec<String>,
     /// The designs compared.
     pub designs: Vec<ComparedDesign>,

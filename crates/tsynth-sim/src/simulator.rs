@@ -67,20 +67,20 @@ pub enum SimError {
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
     /// A building-block file could not be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory.
         path: std::path::PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, not a separate cause, so it prints once).
+        error: std::io::Error,
     },
     /// The domain could not compile or deploy its environment.
-    #[error("setting up the {domain} environment: {source}")]
+    #[error("setting up the {domain} environment: {error}")]
     Environment {
         /// The domain.
         domain: &'static str,
-        /// Its error.
-        source: DomainError,
+        /// Its error (in the message, not a separate cause, so it prints once).
+        error: DomainError,
     },
     /// The run's selection names unknown metrics or has bad bounds.
     #[error("{0}")]
@@ -165,9 +165,9 @@ impl<D: Domain> Simulator<D> {
         let sources = load_sources(blocks_dir)?;
         let env = domain
             .build_env(compiler, &sources, &settings)
-            .map_err(|source| SimError::Environment {
+            .map_err(|error| SimError::Environment {
                 domain: domain.name(),
-                source,
+                error,
             })?;
         let mut metrics = domain.metrics();
         if !metrics.iter().any(|m| m.name == COMPLEXITY) {
@@ -324,9 +324,9 @@ impl<D: Domain> Simulate for Simulator<D> {
 /// Reads every `.sol` file under `dir` into a map keyed by source unit name (the path
 /// relative to `dir`, with `/` separators), as the compiler expects.
 pub fn load_sources(dir: &Path) -> Result<BTreeMap<String, String>, SimError> {
-    let io = |path: &Path, source| SimError::Io {
+    let io = |path: &Path, error| SimError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];

@@ -48,7 +48,7 @@ impl Aggregates {
 /// A known design's score on the run's scenario.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KnownScore {
-    /// File stem, e.g. `ocean-v4`.
+    /// File stem of the design file.
     pub name: String,
     /// The design file.
     pub path: String,
@@ -117,6 +117,20 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    // Only designs of the run's grammar are points of its space (a folder may hold the
+    // designs of several domains).
+    let ours =
+        run.config.grammar.as_ref().map(|g| {
+            std::fs::canonicalize(&g.absolute).unwrap_or_else(|_| g.absolute.clone().into())
+        });
+    files.retain(|f| match (&ours, Design::load(f)) {
+        (Some(ours), Ok((_, lib, _))) => {
+            std::fs::canonicalize(&lib.file).unwrap_or_else(|_| lib.file.clone()) == *ours
+        }
+        (None, Ok(_)) => true,
+        // A design that does not load is reported when it is scored.
+        (_, Err(_)) => true,
+    });
     let scenario_path = Path::new(&run.config.scenario.given).to_path_buf();
     #[derive(serde::Deserialize)]
     struct RunOnly {
