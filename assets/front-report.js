@@ -178,7 +178,7 @@
     var ts = document.getElementById("detail-seeds"); ts.textContent = "";
     row(ts, ["seed"].concat(OBJ).concat(["violation"]), true);
     (d.per_seed || []).forEach(function (s) {
-      row(ts, [String(s.seed)].concat(OBJ.map(function (o) { return fmt(s.objectives[o]); })).concat([fmt(s.violation)]));
+      row(ts, [String(s.seed)].concat(OBJ.map(function (o) { return fmt((s.values || {})[o]); })).concat([fmt(s.violation)]));
     });
     if (!(d.per_seed || []).length) row(ts, ["seeds " + (d.seeds || []).join(", ")]);
     var ho = d.held_out;
@@ -189,7 +189,7 @@
       row(th, ["mean"].concat(OBJ.map(function (o) { return fmt(ho.objectives.mean[o]); })).concat([fmt(ho.violation)]));
       row(th, ["worst"].concat(OBJ.map(function (o) { return fmt(ho.objectives.worst[o]); })).concat([""]));
       (ho.per_seed || []).forEach(function (s) {
-        row(th, ["seed " + s.seed].concat(OBJ.map(function (o) { return fmt(s.objectives[o]); })).concat([fmt(s.violation)]));
+        row(th, ["seed " + s.seed].concat(OBJ.map(function (o) { return fmt((s.values || {})[o]); })).concat([fmt(s.violation)]));
       });
     }
 
