@@ -1,12 +1,10 @@
 //! Non-dominated sorting against a brute-force oracle, including edge cases.
 
-mod common;
-
 use proptest::prelude::*;
 use tsynth_moo::sorting::{NonDominatedSorter, constrained_non_dominated_sort};
 use tsynth_moo::{Dominance, dominance, non_dominated_sort};
 
-use common::{brute_fronts, brute_fronts_by};
+use crate::common::{brute_fronts, brute_fronts_by};
 
 fn sorted(mut fronts: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     for f in &mut fronts {
