@@ -297,19 +297,24 @@ impl<G: Clone, E: Clone> Archive<G, E> {
                 pts[k * m + j] = if r > 0.0 { (v - lo[j]) / r } else { 0.0 };
             }
         }
-        let d2 = |a: usize, b: usize| -> f64 {
-            let (pa, pb) = (&pts[a * m..(a + 1) * m], &pts[b * m..(b + 1) * m]);
-            pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum()
-        };
+        // Full matrix of squared distances (n is at most cap + one batch).
+        let mut dist = vec![0.0; n * n];
+        for a in 0..n {
+            let pa = &pts[a * m..(a + 1) * m];
+            for b in (a + 1)..n {
+                let pb = &pts[b * m..(b + 1) * m];
+                let d: f64 = pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum();
+                dist[a * n + b] = d;
+                dist[b * n + a] = d;
+            }
+        }
         // (squared distance, index) of k's nearest living neighbour other than `skip`.
         let nearest_of = |k: usize, alive: &[bool], skip: usize| -> (f64, usize) {
+            let row = &dist[k * n..(k + 1) * n];
             let mut best = (f64::INFINITY, usize::MAX);
-            for (o, &live) in alive.iter().enumerate() {
-                if live && o != k && o != skip {
-                    let d = d2(k, o);
-                    if d < best.0 {
-                        best = (d, o);
-                    }
+            for (o, (&live, &d)) in alive.iter().zip(row).enumerate() {
+                if live && o != k && o != skip && d < best.0 {
+                    best = (d, o);
                 }
             }
             best
