@@ -228,6 +228,11 @@ pub struct Engine<G, E> {
     /// (derived from the configuration, so not part of the state).
     #[serde(skip)]
     plan: Option<Plan>,
+    /// Per layer, the constrained ranks of its members as computed by the survival that
+    /// chose them (`None`: unknown). A cache: breeding from a layer alone reuses them
+    /// instead of sorting again; without it (after a resume) the sort gives the same.
+    #[serde(skip)]
+    ranks: Vec<Option<Vec<u32>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -253,6 +258,7 @@ impl<G, E> Engine<G, E> {
             keep: Vec::new(),
             tournament: PermutationTournament::new(),
             plan: None,
+            ranks: Vec::new(),
         })
     }
 
@@ -347,6 +353,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             keep: Vec::new(),
             tournament: PermutationTournament::new(),
             plan: None,
+            ranks: Vec::new(),
         })
     }
 
@@ -511,8 +518,9 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
         self.state.archive.extend(born.iter().map(|(_, i)| i));
         let cands: Vec<Individual<G, E>> = born.into_iter().map(|(_, i)| i).collect();
-        let layer0 = self.survive(cands, m);
+        let (layer0, ranks) = self.survive(cands, m);
         self.state.layers = vec![layer0];
+        self.ranks = vec![ranks];
         Ok(self.stats(new_count, feasible, invalid))
     }
 
@@ -561,6 +569,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         old.resize_with(layer_count, Vec::new);
         let mut incoming: Vec<Individual<G, E>> = Vec::new();
         let mut layers: Vec<Vec<Individual<G, E>>> = Vec::with_capacity(layer_count);
+        let mut ranks: Vec<Option<Vec<u32>>> = Vec::with_capacity(layer_count);
         for (layer, (previous, children)) in old.into_iter().zip(offspring).enumerate() {
             let mut cands: Vec<Individual<G, E>>;
             let mut moving_up: Vec<Individual<G, E>> = Vec::new();
@@ -579,12 +588,16 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 moving_up.extend(too_old);
             }
             incoming = moving_up;
-            layers.push(self.survive(cands, m));
+            let (kept, kept_ranks) = self.survive(cands, m);
+            layers.push(kept);
+            ranks.push(kept_ranks);
         }
         while layers.len() > 1 && layers.last().is_some_and(Vec::is_empty) {
             layers.pop();
+            ranks.pop();
         }
         self.state.layers = layers;
+        self.ranks = ranks;
         Ok(self.stats(new_count, feasible, invalid))
     }
 
@@ -606,12 +619,16 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 &below[k - own.len()]
             }
         };
-        self.work.load(
-            m,
-            own.iter()
-                .chain(below.iter())
-                .map(|i| (i.objectives.as_slice(), i.violation)),
-        );
+        let pool = own
+            .iter()
+            .chain(below.iter())
+            .map(|i| (i.objectives.as_slice(), i.violation));
+        match self.ranks.get(layer) {
+            Some(Some(r)) if below.is_empty() && r.len() == own.len() => {
+                self.work.load_ranked(m, pool, r)
+            }
+            _ => self.work.load(m, pool),
+        }
         let rule = self
             .plan
             .as_ref()
@@ -717,11 +734,16 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         Ok(out)
     }
 
-    /// NSGA-II survival of `cands` down to the population size.
-    fn survive(&mut self, cands: Vec<Individual<G, E>>, m: usize) -> Vec<Individual<G, E>> {
+    /// Survival of `cands` down to the population size; also returns the survivors'
+    /// constrained ranks when they were computed.
+    fn survive(
+        &mut self,
+        cands: Vec<Individual<G, E>>,
+        m: usize,
+    ) -> (Vec<Individual<G, E>>, Option<Vec<u32>>) {
         let n = self.state.config.population_size;
         if cands.len() <= n {
-            return cands;
+            return (cands, None);
         }
         self.work.load(
             m,
@@ -740,8 +762,13 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             &mut self.state.rng,
             &mut self.keep,
         );
+        let ranks: Vec<u32> = self
+            .keep
+            .iter()
+            .map(|&k| self.work.rank(k as usize))
+            .collect();
         let mut keep = self.keep.iter().peekable();
-        cands
+        let kept = cands
             .into_iter()
             .enumerate()
             .filter_map(|(k, ind)| {
@@ -752,7 +779,8 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                     None
                 }
             })
-            .collect()
+            .collect();
+        (kept, Some(ranks))
     }
 
     fn stats(&self, evaluations: usize, feasible: usize, invalid: usize) -> GenerationStats {

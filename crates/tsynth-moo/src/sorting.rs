@@ -49,6 +49,28 @@ impl Fronts {
         self.indices.clear();
         self.starts.clear();
     }
+
+    /// Rebuild the fronts from known ranks (`ranks[i]` = front of point `i`, every rank
+    /// below the largest occupied): indices ascending within each front, as `sort` gives.
+    pub(crate) fn set_from_ranks(&mut self, ranks: &[u32]) {
+        self.clear();
+        let fronts = ranks.iter().max().map_or(0, |&r| r as usize + 1);
+        let mut counts = vec![0usize; fronts];
+        for &r in ranks {
+            counts[r as usize] += 1;
+        }
+        self.starts.push(0);
+        for c in &counts {
+            let last = *self.starts.last().unwrap_or(&0);
+            self.starts.push(last + c);
+        }
+        self.indices.resize(ranks.len(), 0);
+        let mut next: Vec<usize> = self.starts[..fronts].to_vec();
+        for (i, &r) in ranks.iter().enumerate() {
+            self.indices[next[r as usize]] = i as u32;
+            next[r as usize] += 1;
+        }
+    }
 }
 
 /// Reusable fast non-dominated sorter.

@@ -111,14 +111,7 @@ impl Workspace {
     /// Then ranks them (constrained non-dominated sort) and computes crowding distances
     /// within each front.
     pub fn load<'a>(&mut self, m: usize, pool: impl IntoIterator<Item = (&'a [f64], f64)>) {
-        self.m = m;
-        self.objectives.clear();
-        self.violations.clear();
-        for (f, v) in pool {
-            self.objectives.extend_from_slice(f);
-            self.violations.push(v);
-        }
-        let n = self.violations.len();
+        self.fill(m, pool);
         self.sorter.sort(
             &self.objectives,
             m,
@@ -126,6 +119,40 @@ impl Workspace {
             &mut self.fronts,
             Some(&mut self.ranks),
         );
+        self.crowd();
+    }
+
+    /// Like [`Workspace::load`] for a pool whose constrained ranks are already known
+    /// (e.g. the survivors of the last survival: whole fronts plus part of the next,
+    /// whose ranks among themselves equal their ranks in the larger pool). `ranks` must
+    /// be exactly what a sort would give; then everything is as after `load`.
+    pub fn load_ranked<'a>(
+        &mut self,
+        m: usize,
+        pool: impl IntoIterator<Item = (&'a [f64], f64)>,
+        ranks: &[u32],
+    ) {
+        self.fill(m, pool);
+        debug_assert_eq!(ranks.len(), self.violations.len());
+        self.ranks.clear();
+        self.ranks.extend_from_slice(ranks);
+        self.fronts.set_from_ranks(ranks);
+        self.crowd();
+    }
+
+    fn fill<'a>(&mut self, m: usize, pool: impl IntoIterator<Item = (&'a [f64], f64)>) {
+        self.m = m;
+        self.objectives.clear();
+        self.violations.clear();
+        for (f, v) in pool {
+            self.objectives.extend_from_slice(f);
+            self.violations.push(v);
+        }
+    }
+
+    fn crowd(&mut self) {
+        let m = self.m;
+        let n = self.violations.len();
         self.distance.clear();
         self.distance.resize(n, 0.0);
         for k in 0..self.fronts.len() {
