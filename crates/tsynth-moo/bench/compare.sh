@@ -30,7 +30,7 @@ dtlz2-5  212 42400 1.1,1.1,1.1,1.1,1.1
 dtlz1-8  156 78000 0.55,0.55,0.55,0.55,0.55,0.55,0.55,0.55
 dtlz2-8  156 46800 1.1,1.1,1.1,1.1,1.1,1.1,1.1,1.1
 osy      100 25000 0,80
-c1dtlz1   92 13800 0.55,0.55,0.55
+c1dtlz1   92 18400 0.55,0.55,0.55
 c2dtlz2   92 23000 1.1,1.1,1.1
 "
 PROBLEMS=${PROBLEMS:-$(echo "$SETTINGS" | awk 'NF {print $1}')}
@@ -55,8 +55,8 @@ for p in $PROBLEMS; do
 done
 
 if [[ " $STAGES " == *" score "* ]]; then
-  echo "| problem | tool | median HV | min HV | max HV | runs feasible | median s / run | evaluations |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| problem | tool | median HV | min HV | max HV | runs feasible | median wall s / run | median CPU s / run | evaluations |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for p in $PROBLEMS; do
     read -r _ pop evals ref <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
     files=()

@@ -4,6 +4,7 @@
 //! ```text
 //! compare run --problem dtlz2-5 --pop 212 --evals 42400 --seeds 10 --out t.json \
 //!     [--survival auto|crowding|nsga3|sms] [--first-seed 0] [--archive-cap N (0: none)]
+//!     [--sbx-eta E] [--sbx-prob P]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
 //! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
 //!
@@ -12,7 +13,7 @@
 //! population (pymoo's `res.F`), empty when nothing feasible was found. `score` prints one
 //! Markdown table row per file: median / min / max hypervolume at the reference point of
 //! the non-dominated feasible front (0 for a run without feasible points), runs that
-//! reached feasibility, median seconds per run.
+//! reached feasibility, median wall and CPU seconds per run, median evaluations.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -36,6 +37,24 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// CPU seconds (user + system, all threads) of this process so far, from
+/// `/proc/self/stat` (Linux; clock ticks of 1/100 s). `NaN` elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (tick(11), tick(12)) {
+        (Some(u), Some(s)) => (u + s) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let mut problem = None;
     let mut pop = 100usize;
@@ -45,6 +64,8 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut survival = Survival::Auto;
     let mut archive_cap = None;
+    let mut sbx_eta: Option<f64> = None;
+    let mut sbx_prob: Option<f64> = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -56,6 +77,8 @@ fn run(args: &[String]) -> Result<(), String> {
             "--seeds" => seeds = num(value)?,
             "--first-seed" => first_seed = num(value)?,
             "--out" => out = Some(value.clone()),
+            "--sbx-eta" => sbx_eta = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
+            "--sbx-prob" => sbx_prob = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--archive-cap" => archive_cap = Some(num(value)? as usize).filter(|&c| c > 0),
             "--survival" => {
                 survival = match value.as_str() {
@@ -74,7 +97,21 @@ fn run(args: &[String]) -> Result<(), String> {
     let name = problem.ok_or("--problem is required")?;
     let out = out.ok_or("--out is required")?;
     let tp = TestProblem::by_name(&name).ok_or(format!("unknown problem {name}"))?;
-    let problem = RealProblem::new(tp);
+    let m = tsynth_moo::RealFunction::num_objectives(&tp);
+    // Each algorithm with its published operator settings, as pymoo does: SBX η 15
+    // p 0.9 for NSGA-II / SMS-EMOA, η 30 p 1 for NSGA-III (unless overridden).
+    let mut sbx = match survival.resolve(m) {
+        Survival::Nsga3 { .. } => tsynth_moo::Sbx::nsga3(),
+        _ => tsynth_moo::Sbx::default(),
+    };
+    if let Some(e) = sbx_eta {
+        sbx.eta = e;
+    }
+    if let Some(p) = sbx_prob {
+        sbx.probability = p;
+    }
+    let mut problem = RealProblem::new(tp);
+    problem.crossover = sbx;
     let mut runs = Vec::new();
     let mut label = String::new();
     for seed in first_seed..first_seed + seeds {
@@ -87,12 +124,13 @@ fn run(args: &[String]) -> Result<(), String> {
             ..EngineConfig::default()
         };
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         let mut engine = Engine::new(config).map_err(|e| e.to_string())?;
         engine
             .run(&problem, evals, |_| {})
             .map_err(|e| e.to_string())?;
         let seconds = start.elapsed().as_secs_f64();
-        let m = tsynth_moo::RealFunction::num_objectives(&problem.function);
+        let cpu = cpu_seconds() - cpu_start;
         label = match engine.survival_for(m) {
             Survival::Nsga3 { .. } => "NSGA-III".into(),
             Survival::SmsEmoa => "SMS-EMOA".into(),
@@ -109,6 +147,7 @@ fn run(args: &[String]) -> Result<(), String> {
         runs.push(json!({
             "seed": seed,
             "seconds": seconds,
+            "cpu_seconds": cpu,
             "evaluations": engine.evaluations(),
             "feasible": feasible,
             "front": points,
@@ -153,10 +192,12 @@ fn score(args: &[String]) -> Result<(), String> {
         let runs = doc["runs"].as_array().ok_or(format!("{file}: no runs"))?;
         let mut hvs = Vec::new();
         let mut secs = Vec::new();
+        let mut cpu = Vec::new();
         let mut feasible = 0;
         let mut evals = Vec::new();
         for r in runs {
             secs.push(r["seconds"].as_f64().unwrap_or(f64::NAN));
+            cpu.push(r["cpu_seconds"].as_f64().unwrap_or(f64::NAN));
             evals.push(r["evaluations"].as_f64().unwrap_or(f64::NAN));
             let is_feasible = r["feasible"].as_bool().unwrap_or(false);
             let points: Vec<Vec<f64>> = r["front"]
@@ -182,7 +223,7 @@ fn score(args: &[String]) -> Result<(), String> {
         let min = hvs.iter().copied().fold(f64::INFINITY, f64::min);
         let max = hvs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         println!(
-            "| {} | {} | {:.4} | {:.4} | {:.4} | {}/{} | {:.3} | {:.0} |",
+            "| {} | {} | {:.4} | {:.4} | {:.4} | {}/{} | {:.3} | {:.3} | {:.0} |",
             doc["problem"].as_str().unwrap_or("?"),
             doc["tool"].as_str().unwrap_or("?"),
             median(&mut hvs),
@@ -191,6 +232,7 @@ fn score(args: &[String]) -> Result<(), String> {
             feasible,
             runs.len(),
             median(&mut secs),
+            median(&mut cpu),
             median(&mut evals),
         );
     }

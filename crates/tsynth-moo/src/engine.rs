@@ -27,6 +27,7 @@ use crate::archive::Archive;
 use crate::error::{MooError, Result};
 use crate::hypervolume::hypervolume;
 use crate::individual::Individual;
+use crate::nsga3::Nsga3Memory;
 use crate::problem::{EvalContext, Evaluation, InfeasibleReason, Problem, evaluation_seed};
 use crate::selection::PermutationTournament;
 use crate::survival::{Survival, Truncation, Workspace};
@@ -51,8 +52,8 @@ pub struct EngineConfig {
     pub mode: Mode,
     /// Truncation of the last front during rank-and-crowding survival.
     pub truncation: Truncation,
-    /// Survival strategy (default [`Survival::Auto`]: rank and crowding up to 3
-    /// objectives, NSGA-III from 4). Checkpoints without the field resume with
+    /// Survival strategy (default [`Survival::Auto`]: rank and crowding for 2
+    /// objectives, NSGA-III from 3). Checkpoints without the field resume with
     /// [`Survival::legacy`] (rank and crowding), the strategy they were written with.
     #[serde(default = "Survival::legacy")]
     pub survival: Survival,
@@ -204,10 +205,10 @@ pub struct EngineState<G, E> {
     rng: ChaCha8Rng,
     archive: Archive<G, E>,
     pending: Vec<G>,
-    /// NSGA-III's ideal point: component-wise minimum of every feasible candidate of
-    /// every NSGA-III survival so far.
+    /// NSGA-III's ideal point (component-wise minimum of every feasible candidate of
+    /// every NSGA-III survival so far) and last extreme points.
     #[serde(default)]
-    ideal: Option<Vec<f64>>,
+    nsga3: Nsga3Memory,
 }
 
 /// The evolutionary engine.
@@ -319,7 +320,7 @@ impl<G, E> Engine<G, E> {
     /// NSGA-III's ideal point so far (`None` before an NSGA-III survival saw a feasible
     /// point).
     pub fn ideal_point(&self) -> Option<&[f64]> {
-        self.state.ideal.as_deref()
+        self.state.nsga3.ideal.as_deref()
     }
 
     /// The reference directions NSGA-III uses in this run (empty before the first step
@@ -347,7 +348,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 rng,
                 archive,
                 pending: Vec::new(),
-                ideal: None,
+                nsga3: Nsga3Memory::default(),
             },
             work: Workspace::new(),
             keep: Vec::new(),
@@ -758,7 +759,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             survival,
             self.state.config.truncation,
             directions,
-            &mut self.state.ideal,
+            &mut self.state.nsga3,
             &mut self.state.rng,
             &mut self.keep,
         );

@@ -8,7 +8,9 @@
 //!    every feasible candidate of this and every earlier survival, kept in the engine's
 //!    state), the extreme point of every axis `j` is the member of `S_t` minimising the
 //!    achievement scalarising function `ASF(x, w_j) = maxᵢ f'ᵢ(x) / wⱼᵢ` with `w_j` the
-//!    axis direction (10⁻⁶ elsewhere), the intercepts `aᵢ` of the hyperplane through the
+//!    axis direction (10⁻⁶ elsewhere) — the previous survival's extreme points are
+//!    candidates too (they are kept in [`Nsga3Memory`], so the hyperplane does not jump
+//!    back when an extreme member is lost, as in later implementations) — the intercepts `aᵢ` of the hyperplane through the
 //!    `M` extreme points divide `f'`. When the extreme points do not span a hyperplane (a
 //!    singular system, or an intercept that is not finite or is below 10⁻⁶), the
 //!    intercepts fall back to the nadir point of the first front (the worst value of
@@ -180,6 +182,16 @@ pub fn two_layer(m: usize, outer: usize, inner: usize) -> Vec<Vec<f64>> {
     out
 }
 
+/// What NSGA-III carries from one survival to the next (part of the engine's serde
+/// state, so a resumed run continues exactly).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Nsga3Memory {
+    /// Ideal point: component-wise minimum of every feasible candidate so far.
+    pub ideal: Option<Vec<f64>>,
+    /// Objective vectors of the last survival's extreme points (one per objective).
+    pub extremes: Vec<Vec<f64>>,
+}
+
 /// The normalisation of one survival step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Normalization {
@@ -187,8 +199,11 @@ pub struct Normalization {
     pub ideal: Vec<f64>,
     /// Intercepts of the translated objectives (all > 0).
     pub intercepts: Vec<f64>,
-    /// Indices (into the pool) of the extreme points, one per objective.
-    pub extremes: Vec<u32>,
+    /// Indices (into the pool) of the extreme points, one per objective; `None` where
+    /// the extreme point is one of the previous survival's.
+    pub extremes: Vec<Option<u32>>,
+    /// Objective vectors of the extreme points, one per objective.
+    pub extreme_points: Vec<Vec<f64>>,
     /// True when the hyperplane was degenerate and the nadir fallback was used.
     pub fallback: bool,
 }
@@ -212,29 +227,56 @@ pub fn normalize(
     first: &[u32],
     ideal: &[f64],
 ) -> Normalization {
+    normalize_with(objectives, m, members, first, ideal, &[])
+}
+
+/// [`normalize`] with the previous survival's extreme points as further candidates
+/// (vectors of length `m`; others are ignored). Pool members win ties.
+pub fn normalize_with(
+    objectives: &[f64],
+    m: usize,
+    members: &[u32],
+    first: &[u32],
+    ideal: &[f64],
+    previous: &[Vec<f64>],
+) -> Normalization {
     let row = |k: u32| &objectives[k as usize * m..][..m];
+    let asf = |f: &[f64], j: usize| {
+        let mut v = f64::NEG_INFINITY;
+        for i in 0..m {
+            let w = if i == j { 1.0 } else { 1e-6 };
+            v = v.max((f[i] - ideal[i]) / w);
+        }
+        v
+    };
     let mut extremes = Vec::with_capacity(m);
+    let mut extreme_points = Vec::with_capacity(m);
     for j in 0..m {
         let mut best = f64::INFINITY;
-        let mut arg = members[0];
+        let mut arg = Some(members[0]);
+        let mut point = row(members[0]).to_vec();
         for &k in members {
-            let f = row(k);
-            let mut asf = f64::NEG_INFINITY;
-            for i in 0..m {
-                let w = if i == j { 1.0 } else { 1e-6 };
-                asf = asf.max((f[i] - ideal[i]) / w);
+            let v = asf(row(k), j);
+            if v < best {
+                best = v;
+                arg = Some(k);
+                point = row(k).to_vec();
             }
-            if asf < best {
-                best = asf;
-                arg = k;
+        }
+        for p in previous.iter().filter(|p| p.len() == m) {
+            let v = asf(p, j);
+            if v < best {
+                best = v;
+                arg = None;
+                point = p.clone();
             }
         }
         extremes.push(arg);
+        extreme_points.push(point);
     }
     // Solve E · b = 1 (rows of E: translated extreme points); intercept_i = 1 / b_i.
     let mut a = vec![0.0; m * (m + 1)];
-    for (r, &k) in extremes.iter().enumerate() {
-        let f = row(k);
+    for (r, f) in extreme_points.iter().enumerate() {
         for c in 0..m {
             a[r * (m + 1) + c] = f[c] - ideal[c];
         }
@@ -275,6 +317,7 @@ pub fn normalize(
         ideal: ideal.to_vec(),
         intercepts,
         extremes,
+        extreme_points,
         fallback,
     }
 }

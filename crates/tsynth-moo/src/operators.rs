@@ -33,6 +33,16 @@ impl Default for Sbx {
 }
 
 impl Sbx {
+    /// Deb & Jain's NSGA-III setting (also pymoo's `NSGA3` default): η 30, every pair
+    /// crossed (probability 1), per-variable and swap probabilities 0.5.
+    pub fn nsga3() -> Self {
+        Self {
+            eta: 30.0,
+            probability: 1.0,
+            ..Self::default()
+        }
+    }
+
     /// Recombine two children in place. On entry `c1` and `c2` hold copies of the two
     /// parents; `lower`/`upper` are the variable bounds (same length). Returns whether the
     /// pair was crossed.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::MooRng;
 use crate::crowding::Crowding;
 use crate::hypervolume::hypervolume_contributions;
-use crate::nsga3::{self, ReferenceDirections};
+use crate::nsga3::{self, Nsga3Memory, ReferenceDirections};
 use crate::selection::{TournamentRule, compare};
 use crate::sorting::{Fronts, NonDominatedSorter};
 
@@ -19,11 +19,12 @@ use crate::sorting::{Fronts, NonDominatedSorter};
 /// front is always truncated by crowding distance).
 ///
 /// Select it through [`crate::EngineConfig::survival`]; with [`Survival::Auto`] (the
-/// default) the rule is: **at most 3 objectives: [`Survival::RankCrowding`]; 4 or more:
+/// default) the rule is: **2 objectives (or 1): [`Survival::RankCrowding`]; 3 or more:
 /// [`Survival::Nsga3`] with [`ReferenceDirections::Auto`]**. Crowding distance loses its
 /// meaning as objectives grow (almost every point is on the boundary of some objective),
-/// reference directions keep the spread; exact hypervolume contributions cost too much
-/// beyond three objectives to be the default.
+/// reference directions keep the spread (side by side with pymoo, NSGA-III wins on the
+/// 3-objective constrained problems as well, see `BENCHMARKS.md`); exact hypervolume
+/// contributions cost too much beyond three objectives to be the default.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub enum Survival {
     /// Chosen by the number of objectives, see the type's documentation.
@@ -57,7 +58,7 @@ impl Survival {
     /// The concrete strategy for `m` objectives ([`Survival::Auto`] resolved).
     pub fn resolve(&self, m: usize) -> Survival {
         match self {
-            Self::Auto if m <= 3 => Self::RankCrowding,
+            Self::Auto if m <= 2 => Self::RankCrowding,
             Self::Auto => Self::Nsga3 {
                 directions: ReferenceDirections::Auto,
             },
@@ -192,13 +193,21 @@ impl Workspace {
 
     /// Winner of a tournament between members `a` and `b` under `rule`.
     pub fn compete(&self, rule: TournamentRule, a: usize, b: usize, rng: &mut MooRng) -> usize {
-        compare(rule, a, b, &self.ranks, &self.distance, rng)
+        compare(
+            rule,
+            a,
+            b,
+            &self.ranks,
+            &self.distance,
+            &self.violations,
+            rng,
+        )
     }
 
     /// Indices (ascending) of the `n` members kept under the resolved strategy
-    /// `survival` ([`Survival::Auto`] is treated as rank and crowding). `ideal` is
-    /// NSGA-III's ideal point so far (updated with this pool's feasible members; `None`
-    /// until one was seen); `directions` are NSGA-III's reference directions.
+    /// `survival` ([`Survival::Auto`] is treated as rank and crowding). `memory` is
+    /// NSGA-III's ideal point and extreme points so far (updated here);
+    /// `directions` are NSGA-III's reference directions.
     #[allow(clippy::too_many_arguments)]
     pub fn survivors_with(
         &mut self,
@@ -206,15 +215,15 @@ impl Workspace {
         survival: &Survival,
         truncation: Truncation,
         directions: &[Vec<f64>],
-        ideal: &mut Option<Vec<f64>>,
+        memory: &mut Nsga3Memory,
         rng: &mut MooRng,
         out: &mut Vec<u32>,
     ) {
         match survival {
             Survival::Auto | Survival::RankCrowding => self.survivors(n, truncation, out),
             Survival::Nsga3 { .. } => {
-                self.update_ideal(ideal);
-                self.survivors_nsga3(n, directions, ideal.as_deref(), rng, out)
+                self.update_ideal(&mut memory.ideal);
+                self.survivors_nsga3(n, directions, memory, rng, out)
             }
             Survival::SmsEmoa => self.survivors_sms(n, out),
         }
@@ -261,7 +270,7 @@ impl Workspace {
         &mut self,
         n: usize,
         directions: &[Vec<f64>],
-        ideal: Option<&[f64]>,
+        memory: &mut Nsga3Memory,
         rng: &mut MooRng,
         out: &mut Vec<u32>,
     ) {
@@ -276,7 +285,8 @@ impl Workspace {
         };
         let front = self.fronts.front(last);
         let feasible = self.violations[front[0] as usize] <= 0.0;
-        let (Some(ideal), true, false) = (ideal, feasible, directions.is_empty()) else {
+        let (Some(ideal), true, false) = (memory.ideal.as_deref(), feasible, directions.is_empty())
+        else {
             self.truncate_last(n, last, Truncation::Crowding, out);
             out.sort_unstable();
             return;
@@ -285,7 +295,15 @@ impl Workspace {
         let selected = out.len();
         let mut st: Vec<u32> = out.clone();
         st.extend_from_slice(front);
-        let norm = nsga3::normalize(&self.objectives, m, &st, self.fronts.front(0), ideal);
+        let norm = nsga3::normalize_with(
+            &self.objectives,
+            m,
+            &st,
+            self.fronts.front(0),
+            ideal,
+            &memory.extremes,
+        );
+        memory.extremes.clone_from(&norm.extreme_points);
         let mut normalized = vec![0.0; st.len() * m];
         for (t, &k) in st.iter().enumerate() {
             let k = k as usize;

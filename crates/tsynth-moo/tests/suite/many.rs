@@ -215,7 +215,7 @@ fn nsga3_normalisation_association_and_niche_counts_by_hand() {
     let members = [0u32, 1, 2, 3];
     let norm = normalize(&flat, 2, &members, &members, &[1.0, 1.0]);
     assert!(!norm.fallback);
-    assert_eq!(norm.extremes, vec![1, 0]);
+    assert_eq!(norm.extremes, vec![Some(1), Some(0)]);
     assert!(
         (norm.intercepts[0] - 10.0).abs() < 1e-9,
         "{:?}",
@@ -365,8 +365,9 @@ fn checkpoints_without_a_survival_field_resume_with_rank_and_crowding() {
     v.as_object_mut().unwrap().remove("survival");
     let old: EngineConfig = serde_json::from_value(v).unwrap();
     assert_eq!(old.survival, Survival::RankCrowding);
-    assert_eq!(Survival::Auto.resolve(3), Survival::RankCrowding);
-    assert_eq!(Survival::Auto.resolve(4), nsga3());
+    assert_eq!(Survival::Auto.resolve(2), Survival::RankCrowding);
+    assert_eq!(Survival::Auto.resolve(3), nsga3());
+    assert_eq!(Survival::Auto.resolve(10), nsga3());
     assert_eq!(Survival::SmsEmoa.resolve(10), Survival::SmsEmoa);
 }
 

@@ -156,3 +156,10 @@ proptest! {
         prop_assert_eq!(sorted(constrained_non_dominated_sort(&pts, v)), oracle);
     }
 }
+
+#[test]
+fn negative_zero_equals_zero_in_many_objectives() {
+    // Lexicographically by bits -0 < +0, but (+0, 0.5, 1) dominates (-0, 1, 1).
+    let pts = vec![vec![-0.0, 1.0, 1.0], vec![0.0, 0.5, 1.0]];
+    assert_eq!(non_dominated_sort(&pts), vec![vec![1], vec![0]]);
+}
