@@ -298,14 +298,13 @@ impl<G: Clone, E: Clone> Archive<G, E> {
             }
         }
         // Full matrix of squared distances (n is at most cap + one batch).
+        // Row by row (each distance twice, but sequential writes: mirroring the upper
+        // triangle costs a cache miss per entry once the matrix outgrows the cache).
         let mut dist = vec![0.0; n * n];
-        for a in 0..n {
+        for (a, row) in dist.chunks_exact_mut(n).enumerate() {
             let pa = &pts[a * m..(a + 1) * m];
-            for b in (a + 1)..n {
-                let pb = &pts[b * m..(b + 1) * m];
-                let d: f64 = pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum();
-                dist[a * n + b] = d;
-                dist[b * n + a] = d;
+            for (d, pb) in row.iter_mut().zip(pts.chunks_exact(m)) {
+                *d = pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum();
             }
         }
         // (squared distance, index) of k's nearest living neighbour other than `skip`.
