@@ -4,7 +4,7 @@
 //! ```text
 //! compare run --problem dtlz2-5 --pop 212 --evals 42400 --seeds 10 --out t.json \
 //!     [--survival auto|crowding|nsga3|sms] [--first-seed 0] [--archive-cap N (0: none)]
-//!     [--sbx-eta E] [--sbx-prob P]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
+//!     [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
 //! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
 //!
@@ -64,8 +64,10 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut survival = Survival::Auto;
     let mut archive_cap = None;
+    let mut truncation = tsynth_moo::Truncation::default();
     let mut sbx_eta: Option<f64> = None;
     let mut sbx_prob: Option<f64> = None;
+    let mut pm_prob: Option<f64> = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -77,8 +79,16 @@ fn run(args: &[String]) -> Result<(), String> {
             "--seeds" => seeds = num(value)?,
             "--first-seed" => first_seed = num(value)?,
             "--out" => out = Some(value.clone()),
+            "--pm-prob" => pm_prob = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--sbx-eta" => sbx_eta = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--sbx-prob" => sbx_prob = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
+            "--truncation" => {
+                truncation = match value.as_str() {
+                    "crowding" => tsynth_moo::Truncation::Crowding,
+                    "iterative" => tsynth_moo::Truncation::IterativeCrowding,
+                    other => return Err(format!("unknown truncation {other}")),
+                }
+            }
             "--archive-cap" => archive_cap = Some(num(value)? as usize).filter(|&c| c > 0),
             "--survival" => {
                 survival = match value.as_str() {
@@ -112,6 +122,9 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let mut problem = RealProblem::new(tp);
     problem.crossover = sbx;
+    if let Some(p) = pm_prob {
+        problem.mutation.probability = p;
+    }
     let mut runs = Vec::new();
     let mut label = String::new();
     for seed in first_seed..first_seed + seeds {
@@ -121,6 +134,7 @@ fn run(args: &[String]) -> Result<(), String> {
             mode: Mode::Nsga2,
             survival: survival.clone(),
             archive_cap,
+            truncation,
             ..EngineConfig::default()
         };
         let start = Instant::now();
@@ -223,12 +237,12 @@ fn score(args: &[String]) -> Result<(), String> {
         let min = hvs.iter().copied().fold(f64::INFINITY, f64::min);
         let max = hvs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         println!(
-            "| {} | {} | {:.4} | {:.4} | {:.4} | {}/{} | {:.3} | {:.3} | {:.0} |",
+            "| {} | {} | {} | {} | {} | {}/{} | {:.3} | {:.3} | {:.0} |",
             doc["problem"].as_str().unwrap_or("?"),
             doc["tool"].as_str().unwrap_or("?"),
-            median(&mut hvs),
-            min,
-            max,
+            sig(median(&mut hvs)),
+            sig(min),
+            sig(max),
             feasible,
             runs.len(),
             median(&mut secs),
@@ -237,6 +251,15 @@ fn score(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Five significant digits.
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (4 - v.abs().log10().floor() as i64).max(0) as usize;
+    format!("{v:.digits$}")
 }
 
 fn main() -> ExitCode {

@@ -637,7 +637,8 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             .tournament_rule();
         let rng = &mut self.state.rng;
         // Entrants come from a stream of permutations of the pool: with a pool of n
-        // (NSGA-II) every member enters exactly two tournaments (module `selection`).
+        // (NSGA-II) every member enters exactly two tournaments when n is even (module
+        // `selection`).
         self.tournament.reset(self.work.len());
         let mut made = 0;
         while made < n {

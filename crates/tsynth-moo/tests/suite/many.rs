@@ -114,6 +114,7 @@ impl Problem for Line {
         PolynomialMutation {
             eta: 20.0,
             variable_probability: Some(1.0),
+            probability: 1.0,
         }
         .apply(g, &[0.0], &[1.0], rng);
     }
