@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark tsynth-moo vs pymoo 0.6 (NSGA-II and NSGA-III, their defaults),
-# same population and evaluations, 10 seeds, one indicator (tsynth-moo's exact
+# same population and evaluations, 10 seeds (100 for C1-DTLZ1), one indicator (tsynth-moo's exact
 # hypervolume, `examples/compare.rs score`) for every tool's fronts.
 #
 #   crates/tsynth-moo/bench/compare.sh            # everything, prints a Markdown table
@@ -15,23 +15,26 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 VENV=${VENV:-/work/venv-moo}
 OUT=${OUT:-/tmp/tsynth-moo-compare}
-SEEDS=${SEEDS:-10}
+SEEDS=${SEEDS:-}
 STAGES=${STAGES:-"tsynth pymoo score"}
 TARGET=${CARGO_TARGET_DIR:-target}
 mkdir -p "$OUT"
 
-# name population evaluations reference-point
+# name population evaluations reference-point seeds (SEEDS overrides the column)
+# Populations: Deb & Jain's NSGA-III sizes (91/210/156 directions + a few); budgets:
+# 200-500 generations; C1-DTLZ1's budget is where about half the runs become feasible,
+# with 100 seeds so the share of feasible runs is measured, not guessed.
 SETTINGS="
-zdt1     100 25000 1.1,1.1
-zdt2     100 25000 1.1,1.1
-zdt3     100 25000 1.1,1.1
-dtlz1-5  212 84800 0.55,0.55,0.55,0.55,0.55
-dtlz2-5  212 42400 1.1,1.1,1.1,1.1,1.1
-dtlz1-8  156 78000 0.55,0.55,0.55,0.55,0.55,0.55,0.55,0.55
-dtlz2-8  156 46800 1.1,1.1,1.1,1.1,1.1,1.1,1.1,1.1
-osy      100 25000 0,80
-c1dtlz1   92 18400 0.55,0.55,0.55
-c2dtlz2   92 23000 1.1,1.1,1.1
+zdt1     100 25000 1.1,1.1 10
+zdt2     100 25000 1.1,1.1 10
+zdt3     100 25000 1.1,1.1 10
+dtlz1-5  212 84800 0.55,0.55,0.55,0.55,0.55 10
+dtlz2-5  212 42400 1.1,1.1,1.1,1.1,1.1 10
+dtlz1-8  156 78000 0.55,0.55,0.55,0.55,0.55,0.55,0.55,0.55 10
+dtlz2-8  156 46800 1.1,1.1,1.1,1.1,1.1,1.1,1.1,1.1 10
+osy      100 25000 0,80 10
+c1dtlz1   92 18400 0.55,0.55,0.55 100
+c2dtlz2   92 23000 1.1,1.1,1.1 10
 "
 PROBLEMS=${PROBLEMS:-$(echo "$SETTINGS" | awk 'NF {print $1}')}
 
@@ -41,15 +44,16 @@ fi
 BIN="$TARGET/release/examples/compare"
 
 for p in $PROBLEMS; do
-  read -r _ pop evals ref <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
+  read -r _ pop evals ref seeds <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
+  seeds=${SEEDS:-$seeds}
   if [[ " $STAGES " == *" tsynth "* ]]; then
     RAYON_NUM_THREADS=1 "$BIN" run --problem "$p" --pop "$pop" --evals "$evals" \
-      --seeds "$SEEDS" --archive-cap "$pop" --out "$OUT/$p.tsynth.json"
+      --seeds "$seeds" --archive-cap "$pop" --out "$OUT/$p.tsynth.json"
   fi
   if [[ " $STAGES " == *" pymoo "* ]]; then
     for a in nsga2 nsga3; do
       "$VENV/bin/python" crates/tsynth-moo/bench/pymoo_compare.py --problem "$p" --algo "$a" \
-        --pop "$pop" --evals "$evals" --seeds "$SEEDS" --out "$OUT/$p.pymoo-$a.json"
+        --pop "$pop" --evals "$evals" --seeds "$seeds" --out "$OUT/$p.pymoo-$a.json"
     done
   fi
 done
@@ -58,7 +62,7 @@ if [[ " $STAGES " == *" score "* ]]; then
   echo "| problem | tool | median HV | min HV | max HV | runs feasible | median wall s / run | median CPU s / run | evaluations |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for p in $PROBLEMS; do
-    read -r _ pop evals ref <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
+    read -r _ pop evals ref _ <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
     files=()
     for f in "$OUT/$p.tsynth.json" "$OUT/$p.pymoo-nsga2.json" "$OUT/$p.pymoo-nsga3.json"; do
       [[ -f "$f" ]] && files+=("$f")

@@ -300,11 +300,20 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         // Full matrix of squared distances (n is at most cap + one batch).
         // Row by row (each distance twice, but sequential writes: mirroring the upper
         // triangle costs a cache miss per entry once the matrix outgrows the cache).
+        // Objective-major copy so the inner loop runs over members (vectorises).
+        let mut by_objective = vec![0.0; n * m];
+        for k in 0..n {
+            for j in 0..m {
+                by_objective[j * n + k] = pts[k * m + j];
+            }
+        }
         let mut dist = vec![0.0; n * n];
         for (a, row) in dist.chunks_exact_mut(n).enumerate() {
-            let pa = &pts[a * m..(a + 1) * m];
-            for (d, pb) in row.iter_mut().zip(pts.chunks_exact(m)) {
-                *d = pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum();
+            for (j, column) in by_objective.chunks_exact(n).enumerate() {
+                let pa = pts[a * m + j];
+                for (d, &pb) in row.iter_mut().zip(column) {
+                    *d += (pb - pa) * (pb - pa);
+                }
             }
         }
         // (squared distance, index) of k's nearest living neighbour other than `skip`.
