@@ -49,6 +49,11 @@ for p in $PROBLEMS; do
   if [[ " $STAGES " == *" tsynth "* ]]; then
     RAYON_NUM_THREADS=1 "$BIN" run --problem "$p" --pop "$pop" --evals "$evals" \
       --seeds "$seeds" --archive-cap "$pop" --out "$OUT/$p.tsynth.json"
+    if [[ $p == c1dtlz1 ]]; then # extra row: polynomial mutation on every child
+      RAYON_NUM_THREADS=1 "$BIN" run --problem "$p" --pop "$pop" --evals "$evals" \
+        --seeds "$seeds" --archive-cap "$pop" --pm-prob 1.0 --label "(PM on every child)" \
+        --out "$OUT/$p.tsynth-pm1.json"
+    fi
   fi
   if [[ " $STAGES " == *" pymoo "* ]]; then
     for a in nsga2 nsga3; do
@@ -64,7 +69,8 @@ if [[ " $STAGES " == *" score "* ]]; then
   for p in $PROBLEMS; do
     read -r _ pop evals ref _ <<<"$(echo "$SETTINGS" | awk -v p="$p" '$1 == p')"
     files=()
-    for f in "$OUT/$p.tsynth.json" "$OUT/$p.pymoo-nsga2.json" "$OUT/$p.pymoo-nsga3.json"; do
+    for f in "$OUT/$p.tsynth.json" "$OUT/$p.tsynth-pm1.json" "$OUT/$p.pymoo-nsga2.json" \
+      "$OUT/$p.pymoo-nsga3.json"; do
       [[ -f "$f" ]] && files+=("$f")
     done
     "$BIN" score --ref "$ref" "${files[@]}"

@@ -4,7 +4,7 @@
 //! ```text
 //! compare run --problem dtlz2-5 --pop 212 --evals 42400 --seeds 10 --out t.json \
 //!     [--survival auto|crowding|nsga3|sms] [--first-seed 0] [--archive-cap N (0: none)]
-//!     [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
+//!     [--label TEXT] [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
 //! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
 //!
@@ -68,6 +68,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut sbx_eta: Option<f64> = None;
     let mut sbx_prob: Option<f64> = None;
     let mut pm_prob: Option<f64> = None;
+    let mut suffix = String::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -79,6 +80,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "--seeds" => seeds = num(value)?,
             "--first-seed" => first_seed = num(value)?,
             "--out" => out = Some(value.clone()),
+            "--label" => suffix = format!(" {value}"),
             "--pm-prob" => pm_prob = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--sbx-eta" => sbx_eta = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--sbx-prob" => sbx_prob = Some(value.parse().map_err(|e| format!("{flag}: {e}"))?),
@@ -173,7 +175,7 @@ fn run(args: &[String]) -> Result<(), String> {
         ""
     };
     let doc = json!({
-        "tool": format!("tsynth-moo {label}{auto}"),
+        "tool": format!("tsynth-moo {label}{auto}{suffix}"),
         "problem": name,
         "population": pop,
         "evaluations": evals,
