@@ -382,8 +382,11 @@ impl Workspace {
         out.sort_unstable();
     }
 
-    /// Binary tournament by crowded comparison: lower rank wins, then larger crowding
-    /// distance, then a fair coin. Returns the winner's index. The pool must not be empty.
+    /// Binary tournament by crowded comparison between two independently drawn random
+    /// entrants: lower rank wins, then larger crowding distance, then a fair coin.
+    /// Returns the winner's index. The pool must not be empty. (The engine no longer uses
+    /// it: its entrants come from [`crate::selection::PermutationTournament`], so that
+    /// every member competes; with independent draws about 13.5% never do.)
     pub fn tournament(&self, rng: &mut MooRng) -> usize {
         let n = self.len();
         let a = rng.random_range(0..n);
