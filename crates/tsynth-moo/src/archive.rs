@@ -4,13 +4,25 @@
 //! been seen the archive holds only feasible, mutually non-dominated individuals; before
 //! that it holds the individuals of least total violation (non-dominated among
 //! themselves). Individuals whose objective vector equals a member's are not added.
-//! With a size cap, the member of smallest crowding distance is removed repeatedly
-//! (recomputing distances after each removal) until the cap holds.
+//! Whether any feasible point exists is explicit: [`Archive::status`],
+//! [`Archive::feasible_members`], [`Archive::front`].
+//!
+//! With a size cap the archive is pruned after every batch ([`Archive::prune`]):
+//! the extremes (for each objective, the member with the least value, the earliest
+//! member on ties) are never removed; with two objectives the member of smallest
+//! crowding distance is removed repeatedly (recomputing after each removal); with three
+//! or more, objectives are normalised to the members' range and the unprotected member
+//! nearest to another member is removed repeatedly (of the two members of the closest
+//! pair, the one nearer to its second-nearest neighbour; SPEA2's truncation), which
+//! keeps the spread in many objectives where crowding distance is mostly infinite.
+//! Pruning costs O(k · n · m) for k removals from n members; insertion is a scan of the
+//! members, so a cap keeps both bounded.
 
 use serde::{Deserialize, Serialize};
 
 use crate::crowding::Crowding;
 use crate::dominance::{Dominance, pareto};
+use crate::engine::{Front, FrontStatus};
 use crate::individual::Individual;
 
 /// The archive. With two objectives and feasible members, members are kept sorted by the
@@ -58,6 +70,29 @@ impl<G: Clone, E: Clone> Archive<G, E> {
     /// True when the members are feasible (false for an empty archive).
     pub fn is_feasible(&self) -> bool {
         self.members.first().is_some_and(Individual::is_feasible)
+    }
+
+    /// Whether the archive is empty, holds only infeasible points (nothing feasible was
+    /// ever offered) or feasible ones.
+    pub fn status(&self) -> FrontStatus {
+        match self.members.first() {
+            None => FrontStatus::Empty,
+            Some(i) if i.is_feasible() => FrontStatus::Feasible,
+            Some(_) => FrontStatus::Infeasible,
+        }
+    }
+
+    /// The members if they are feasible; `None` when no feasible point exists.
+    pub fn feasible_members(&self) -> Option<&[Individual<G, E>]> {
+        self.is_feasible().then_some(self.members.as_slice())
+    }
+
+    /// The members with an explicit feasibility status.
+    pub fn front(&self) -> Front<'_, G, E> {
+        Front {
+            status: self.status(),
+            members: self.members.iter().collect(),
+        }
     }
 
     /// The objective vectors of the members.
@@ -188,18 +223,47 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         true
     }
 
-    /// Remove members of smallest crowding distance until the cap holds.
+    /// Apply the cap (see the module documentation for the rule).
     pub fn prune(&mut self) {
         let Some(cap) = self.cap else { return };
         if self.members.len() <= cap {
             return;
         }
         let m = self.members[0].objectives.len();
+        if m <= 2 {
+            self.prune_crowding(cap, m);
+        } else {
+            self.prune_nearest(cap, m);
+        }
+        self.flat.clear();
+        for ind in &self.members {
+            self.flat.extend_from_slice(&ind.objectives);
+        }
+    }
+
+    /// For each objective, the member with the least value (earliest on ties) is
+    /// protected.
+    fn extremes(&self, m: usize) -> Vec<bool> {
+        let mut protected = vec![false; self.members.len()];
+        for j in 0..m {
+            let mut best = 0;
+            for (k, ind) in self.members.iter().enumerate() {
+                if ind.objectives[j] < self.members[best].objectives[j] {
+                    best = k;
+                }
+            }
+            protected[best] = true;
+        }
+        protected
+    }
+
+    fn prune_crowding(&mut self, cap: usize, m: usize) {
         let mut crowding = Crowding::new();
         let mut dist = Vec::new();
         let mut flat: Vec<f64> = Vec::with_capacity(self.members.len() * m);
         let mut idx: Vec<u32> = Vec::new();
         while self.members.len() > cap {
+            let protected = self.extremes(m);
             flat.clear();
             for ind in &self.members {
                 flat.extend_from_slice(&ind.objectives);
@@ -208,13 +272,100 @@ impl<G: Clone, E: Clone> Archive<G, E> {
             idx.extend(0..self.members.len() as u32);
             crowding.compute(&flat, m, &idx, &mut dist);
             let worst = (0..dist.len())
-                .min_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(b.cmp(&a)))
-                .unwrap_or(0);
+                .filter(|&k| !protected[k])
+                .min_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(b.cmp(&a)));
+            let Some(worst) = worst else { break };
             self.members.remove(worst);
         }
-        self.flat.clear();
+    }
+
+    fn prune_nearest(&mut self, cap: usize, m: usize) {
+        let n = self.members.len();
+        let protected = self.extremes(m);
+        let mut lo = vec![f64::INFINITY; m];
+        let mut hi = vec![f64::NEG_INFINITY; m];
         for ind in &self.members {
-            self.flat.extend_from_slice(&ind.objectives);
+            for (j, &v) in ind.objectives.iter().enumerate() {
+                lo[j] = lo[j].min(v);
+                hi[j] = hi[j].max(v);
+            }
         }
+        let mut pts = vec![0.0; n * m];
+        for (k, ind) in self.members.iter().enumerate() {
+            for (j, &v) in ind.objectives.iter().enumerate() {
+                let r = hi[j] - lo[j];
+                pts[k * m + j] = if r > 0.0 { (v - lo[j]) / r } else { 0.0 };
+            }
+        }
+        // Full matrix of squared distances (n is at most cap + one batch).
+        // Row by row (each distance twice, but sequential writes: mirroring the upper
+        // triangle costs a cache miss per entry once the matrix outgrows the cache).
+        // Objective-major copy so the inner loop runs over members (vectorises).
+        let mut by_objective = vec![0.0; n * m];
+        for k in 0..n {
+            for j in 0..m {
+                by_objective[j * n + k] = pts[k * m + j];
+            }
+        }
+        let mut dist = vec![0.0; n * n];
+        for (a, row) in dist.chunks_exact_mut(n).enumerate() {
+            for (j, column) in by_objective.chunks_exact(n).enumerate() {
+                let pa = pts[a * m + j];
+                for (d, &pb) in row.iter_mut().zip(column) {
+                    *d += (pb - pa) * (pb - pa);
+                }
+            }
+        }
+        // (squared distance, index) of k's nearest living neighbour other than `skip`.
+        let nearest_of = |k: usize, alive: &[bool], skip: usize| -> (f64, usize) {
+            let row = &dist[k * n..(k + 1) * n];
+            let mut best = (f64::INFINITY, usize::MAX);
+            for (o, (&live, &d)) in alive.iter().zip(row).enumerate() {
+                if live && o != k && o != skip && d < best.0 {
+                    best = (d, o);
+                }
+            }
+            best
+        };
+        let mut alive = vec![true; n];
+        let mut nearest: Vec<(f64, usize)> =
+            (0..n).map(|k| nearest_of(k, &alive, usize::MAX)).collect();
+        let mut left = n;
+        while left > cap {
+            let mut min = f64::INFINITY;
+            for k in 0..n {
+                if alive[k] && !protected[k] && nearest[k].0 < min {
+                    min = nearest[k].0;
+                }
+            }
+            if !min.is_finite() {
+                break;
+            }
+            // Among the tied, remove the one nearer to its second-nearest neighbour
+            // (the later member on a further tie).
+            let mut victim = usize::MAX;
+            let mut victim_second = f64::INFINITY;
+            for k in 0..n {
+                if alive[k] && !protected[k] && nearest[k].0 == min {
+                    let second = nearest_of(k, &alive, nearest[k].1).0;
+                    if victim == usize::MAX || second <= victim_second {
+                        victim = k;
+                        victim_second = second;
+                    }
+                }
+            }
+            alive[victim] = false;
+            left -= 1;
+            for k in 0..n {
+                if alive[k] && nearest[k].1 == victim {
+                    nearest[k] = nearest_of(k, &alive, usize::MAX);
+                }
+            }
+        }
+        let mut k = 0;
+        self.members.retain(|_| {
+            k += 1;
+            alive[k - 1]
+        });
     }
 }

@@ -1,4 +1,6 @@
-//! The step-wise evolutionary engine: NSGA-II, optionally inside ALPS age layers.
+//! The step-wise evolutionary engine: NSGA-II, NSGA-III or SMS-EMOA-style survival
+//! ([`Survival`]), optionally inside ALPS age layers; permutation-based binary
+//! tournaments ([`crate::selection`]).
 //!
 //! One call to [`Engine::step`] runs one generation (the first call evaluates the initial
 //! population). Everything the future depends on — population, ages, layers, generation
@@ -6,8 +8,9 @@
 //! which is serde-serialisable; an engine rebuilt from a deserialised state continues
 //! exactly as the original would have. With JSON, enable serde_json's `float_roundtrip`
 //! feature (otherwise the last bit of an f64 may change on the way back, and the future
-//! with it), and keep objectives finite (JSON has no infinity; report failures through
-//! the constraint violation instead).
+//! with it). Non-finite objectives or violations never reach the state: the engine makes
+//! such an individual infeasible and stores `f64::MAX` in their place, recording why in
+//! [`Individual::invalid`], and the run goes on.
 //!
 //! All randomness of selection and variation comes from one ChaCha8 stream consumed on the
 //! calling thread; the batch of evaluations runs on rayon and every evaluation receives a
@@ -24,8 +27,10 @@ use crate::archive::Archive;
 use crate::error::{MooError, Result};
 use crate::hypervolume::hypervolume;
 use crate::individual::Individual;
-use crate::problem::{EvalContext, Evaluation, Problem, evaluation_seed};
-use crate::survival::{Truncation, Workspace};
+use crate::nsga3::Nsga3Memory;
+use crate::problem::{EvalContext, Evaluation, InfeasibleReason, Problem, evaluation_seed};
+use crate::selection::PermutationTournament;
+use crate::survival::{Survival, Truncation, Workspace};
 
 /// Plain NSGA-II or NSGA-II inside ALPS age layers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,9 +50,14 @@ pub struct EngineConfig {
     pub population_size: usize,
     /// NSGA-II or ALPS.
     pub mode: Mode,
-    /// Truncation of the last front during survival.
+    /// Truncation of the last front during rank-and-crowding survival.
     pub truncation: Truncation,
-    /// Optional cap on the archive size (pruned by crowding distance).
+    /// Survival strategy (default [`Survival::Auto`]: rank and crowding for 2
+    /// objectives, NSGA-III from 3). Checkpoints without the field resume with
+    /// [`Survival::legacy`] (rank and crowding), the strategy they were written with.
+    #[serde(default = "Survival::legacy")]
+    pub survival: Survival,
+    /// Optional cap on the archive size (pruning rule: [`Archive::prune`]).
     pub archive_cap: Option<usize>,
     /// Reference point for the per-generation hypervolume of the archive.
     pub reference_point: Option<Vec<f64>>,
@@ -63,6 +73,7 @@ impl Default for EngineConfig {
             population_size: 100,
             mode: Mode::Nsga2,
             truncation: Truncation::default(),
+            survival: Survival::default(),
             archive_cap: None,
             reference_point: None,
             max_mutation_retries: 10,
@@ -139,6 +150,46 @@ pub struct GenerationStats {
     /// Hypervolume of the archive at the configured reference point (0 while nothing
     /// feasible has been found); `None` without a reference point.
     pub hypervolume: Option<f64>,
+    /// Evaluations of this generation the engine made infeasible because they returned
+    /// a non-finite objective or violation ([`Individual::invalid`]).
+    #[serde(default)]
+    pub invalid: usize,
+    /// True when the archive holds feasible members (some feasible point was found).
+    #[serde(default)]
+    pub archive_feasible: bool,
+}
+
+/// Whether a front (of the archive or the population) contains feasible points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FrontStatus {
+    /// Nothing has been evaluated.
+    Empty,
+    /// Nothing feasible exists: the members are the least-violating infeasible points.
+    Infeasible,
+    /// The members are feasible and mutually non-dominated.
+    Feasible,
+}
+
+/// A front together with an explicit statement of its feasibility.
+#[derive(Debug, Clone)]
+pub struct Front<'a, G, E> {
+    /// Whether the members are feasible.
+    pub status: FrontStatus,
+    /// The members (feasible non-dominated points, or, without any feasible point, the
+    /// least-violating ones).
+    pub members: Vec<&'a Individual<G, E>>,
+}
+
+impl<'a, G, E> Front<'a, G, E> {
+    /// The members if they are feasible, `None` when no feasible point exists.
+    pub fn feasible(&self) -> Option<&[&'a Individual<G, E>]> {
+        (self.status == FrontStatus::Feasible).then_some(self.members.as_slice())
+    }
+
+    /// True when the members are feasible.
+    pub fn is_feasible(&self) -> bool {
+        self.status == FrontStatus::Feasible
+    }
 }
 
 /// Everything the engine's future depends on (serde-serialisable).
@@ -154,6 +205,10 @@ pub struct EngineState<G, E> {
     rng: ChaCha8Rng,
     archive: Archive<G, E>,
     pending: Vec<G>,
+    /// NSGA-III's ideal point (component-wise minimum of every feasible candidate of
+    /// every NSGA-III survival so far) and last extreme points.
+    #[serde(default)]
+    nsga3: Nsga3Memory,
 }
 
 /// The evolutionary engine.
@@ -168,6 +223,24 @@ pub struct Engine<G, E> {
     work: Workspace,
     #[serde(skip)]
     keep: Vec<u32>,
+    #[serde(skip)]
+    tournament: PermutationTournament,
+    /// Resolved survival and reference directions for the run's objective count
+    /// (derived from the configuration, so not part of the state).
+    #[serde(skip)]
+    plan: Option<Plan>,
+    /// Per layer, the constrained ranks of its members as computed by the survival that
+    /// chose them (`None`: unknown). A cache: breeding from a layer alone reuses them
+    /// instead of sorting again; without it (after a resume) the sort gives the same.
+    #[serde(skip)]
+    ranks: Vec<Option<Vec<u32>>>,
+}
+
+#[derive(Debug, Clone)]
+struct Plan {
+    m: usize,
+    survival: Survival,
+    directions: Vec<Vec<f64>>,
 }
 
 struct Birth<G> {
@@ -184,6 +257,9 @@ impl<G, E> Engine<G, E> {
             state,
             work: Workspace::new(),
             keep: Vec::new(),
+            tournament: PermutationTournament::new(),
+            plan: None,
+            ranks: Vec::new(),
         })
     }
 
@@ -235,6 +311,23 @@ impl<G, E> Engine<G, E> {
     pub fn archive(&self) -> &Archive<G, E> {
         &self.state.archive
     }
+
+    /// The survival strategy in use for `m` objectives ([`Survival::Auto`] resolved).
+    pub fn survival_for(&self, m: usize) -> Survival {
+        self.state.config.survival.resolve(m)
+    }
+
+    /// NSGA-III's ideal point so far (`None` before an NSGA-III survival saw a feasible
+    /// point).
+    pub fn ideal_point(&self) -> Option<&[f64]> {
+        self.state.nsga3.ideal.as_deref()
+    }
+
+    /// The reference directions NSGA-III uses in this run (empty before the first step
+    /// or under another survival).
+    pub fn reference_directions(&self) -> &[Vec<f64>] {
+        self.plan.as_ref().map_or(&[], |p| p.directions.as_slice())
+    }
 }
 
 impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
@@ -255,9 +348,13 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 rng,
                 archive,
                 pending: Vec::new(),
+                nsga3: Nsga3Memory::default(),
             },
             work: Workspace::new(),
             keep: Vec::new(),
+            tournament: PermutationTournament::new(),
+            plan: None,
+            ranks: Vec::new(),
         })
     }
 
@@ -273,7 +370,20 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         Ok(())
     }
 
-    /// The first front (constrained dominance) of the current population, all layers.
+    /// The first front (constrained dominance) of the current population, all layers,
+    /// with an explicit feasibility status.
+    pub fn front(&mut self) -> Front<'_, G, E> {
+        let members = self.population_front();
+        let status = match members.first() {
+            None => FrontStatus::Empty,
+            Some(i) if i.is_feasible() => FrontStatus::Feasible,
+            Some(_) => FrontStatus::Infeasible,
+        };
+        Front { status, members }
+    }
+
+    /// The first front (constrained dominance) of the current population, all layers
+    /// (infeasible points when nothing feasible exists: see [`Engine::front`]).
     pub fn population_front(&mut self) -> Vec<&Individual<G, E>> {
         let Some(m) = self.state.num_objectives else {
             return Vec::new();
@@ -344,6 +454,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 got: r.len(),
             });
         }
+        self.prepare(m)?;
         let saved_rng = self.state.rng.clone();
         let result = if self.state.initialized {
             self.next_generation(problem, m)
@@ -354,6 +465,26 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             self.state.rng = saved_rng;
         }
         result
+    }
+
+    /// Resolve the survival strategy and reference directions for `m` objectives.
+    fn prepare(&mut self, m: usize) -> Result<()> {
+        if self.plan.as_ref().is_some_and(|p| p.m == m) {
+            return Ok(());
+        }
+        let survival = self.state.config.survival.resolve(m);
+        let directions = match &survival {
+            Survival::Nsga3 { directions } => {
+                directions.resolve(m, self.state.config.population_size)?
+            }
+            _ => Vec::new(),
+        };
+        self.plan = Some(Plan {
+            m,
+            survival,
+            directions,
+        });
+        Ok(())
     }
 
     fn initial_population<P>(&mut self, problem: &P, m: usize) -> Result<GenerationStats>
@@ -385,11 +516,13 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         self.state.initialized = true;
         let new_count = born.len();
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
+        let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
         self.state.archive.extend(born.iter().map(|(_, i)| i));
         let cands: Vec<Individual<G, E>> = born.into_iter().map(|(_, i)| i).collect();
-        let layer0 = self.survive(cands, m);
+        let (layer0, ranks) = self.survive(cands, m);
         self.state.layers = vec![layer0];
-        Ok(self.stats(new_count, feasible))
+        self.ranks = vec![ranks];
+        Ok(self.stats(new_count, feasible, invalid))
     }
 
     fn next_generation<P>(&mut self, problem: &P, m: usize) -> Result<GenerationStats>
@@ -421,6 +554,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         self.state.generation = generation;
         let new_count = born.len();
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
+        let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
         self.state.archive.extend(born.iter().map(|(_, i)| i));
         for ind in self.state.layers.iter_mut().flatten() {
             ind.age = ind.age.saturating_add(1);
@@ -436,6 +570,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         old.resize_with(layer_count, Vec::new);
         let mut incoming: Vec<Individual<G, E>> = Vec::new();
         let mut layers: Vec<Vec<Individual<G, E>>> = Vec::with_capacity(layer_count);
+        let mut ranks: Vec<Option<Vec<u32>>> = Vec::with_capacity(layer_count);
         for (layer, (previous, children)) in old.into_iter().zip(offspring).enumerate() {
             let mut cands: Vec<Individual<G, E>>;
             let mut moving_up: Vec<Individual<G, E>> = Vec::new();
@@ -454,13 +589,17 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 moving_up.extend(too_old);
             }
             incoming = moving_up;
-            layers.push(self.survive(cands, m));
+            let (kept, kept_ranks) = self.survive(cands, m);
+            layers.push(kept);
+            ranks.push(kept_ranks);
         }
         while layers.len() > 1 && layers.last().is_some_and(Vec::is_empty) {
             layers.pop();
+            ranks.pop();
         }
         self.state.layers = layers;
-        Ok(self.stats(new_count, feasible))
+        self.ranks = ranks;
+        Ok(self.stats(new_count, feasible, invalid))
     }
 
     /// Produce `population_size` children for `layer` from parents in `layer` and the
@@ -481,17 +620,34 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 &below[k - own.len()]
             }
         };
-        self.work.load(
-            m,
-            own.iter()
-                .chain(below.iter())
-                .map(|i| (i.objectives.as_slice(), i.violation)),
-        );
+        let pool = own
+            .iter()
+            .chain(below.iter())
+            .map(|i| (i.objectives.as_slice(), i.violation));
+        match self.ranks.get(layer) {
+            Some(Some(r)) if below.is_empty() && r.len() == own.len() => {
+                self.work.load_ranked(m, pool, r)
+            }
+            _ => self.work.load(m, pool),
+        }
+        let rule = self
+            .plan
+            .as_ref()
+            .map_or(Survival::RankCrowding, |p| p.survival.clone())
+            .tournament_rule();
         let rng = &mut self.state.rng;
+        // Entrants come from a stream of permutations of the pool: with a pool of n
+        // (NSGA-II) every member enters exactly two tournaments when n is even (module
+        // `selection`).
+        self.tournament.reset(self.work.len());
         let mut made = 0;
         while made < n {
-            let a = parent(self.work.tournament(rng));
-            let b = parent(self.work.tournament(rng));
+            let (e1, e2) = self.tournament.next_pair(rng);
+            let w1 = self.work.compete(rule, e1, e2, rng);
+            let (e3, e4) = self.tournament.next_pair(rng);
+            let w2 = self.work.compete(rule, e3, e4, rng);
+            let a = parent(w1);
+            let b = parent(w2);
             let (c1, c2) = problem.crossover(&a.genotype, &b.genotype, rng);
             let age = a.age.max(b.age).saturating_add(1);
             for mut child in [c1, c2] {
@@ -550,16 +706,28 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 source: Box::new(e),
             })?;
             validate_evaluation(&eval, m, id)?;
+            let mut objectives = eval.objectives;
+            let mut violation = eval.violation;
+            let invalid = InfeasibleReason::of(&objectives, violation);
+            if invalid.is_some() {
+                for v in &mut objectives {
+                    if !v.is_finite() {
+                        *v = f64::MAX;
+                    }
+                }
+                violation = f64::MAX;
+            }
             out.push((
                 birth.layer,
                 Individual {
                     id,
                     genotype: birth.genotype,
-                    objectives: eval.objectives,
-                    violation: eval.violation,
+                    objectives,
+                    violation,
                     extra: eval.extra,
                     age: birth.age,
                     born: generation,
+                    invalid,
                 },
             ));
         }
@@ -568,20 +736,41 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         Ok(out)
     }
 
-    /// NSGA-II survival of `cands` down to the population size.
-    fn survive(&mut self, cands: Vec<Individual<G, E>>, m: usize) -> Vec<Individual<G, E>> {
+    /// Survival of `cands` down to the population size; also returns the survivors'
+    /// constrained ranks when they were computed.
+    fn survive(
+        &mut self,
+        cands: Vec<Individual<G, E>>,
+        m: usize,
+    ) -> (Vec<Individual<G, E>>, Option<Vec<u32>>) {
         let n = self.state.config.population_size;
         if cands.len() <= n {
-            return cands;
+            return (cands, None);
         }
         self.work.load(
             m,
             cands.iter().map(|i| (i.objectives.as_slice(), i.violation)),
         );
-        self.work
-            .survivors(n, self.state.config.truncation, &mut self.keep);
+        let (survival, directions) = match &self.plan {
+            Some(p) => (&p.survival, p.directions.as_slice()),
+            None => (&Survival::RankCrowding, &[][..]),
+        };
+        self.work.survivors_with(
+            n,
+            survival,
+            self.state.config.truncation,
+            directions,
+            &mut self.state.nsga3,
+            &mut self.state.rng,
+            &mut self.keep,
+        );
+        let ranks: Vec<u32> = self
+            .keep
+            .iter()
+            .map(|&k| self.work.rank(k as usize))
+            .collect();
         let mut keep = self.keep.iter().peekable();
-        cands
+        let kept = cands
             .into_iter()
             .enumerate()
             .filter_map(|(k, ind)| {
@@ -592,10 +781,11 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                     None
                 }
             })
-            .collect()
+            .collect();
+        (kept, Some(ranks))
     }
 
-    fn stats(&self, evaluations: usize, feasible: usize) -> GenerationStats {
+    fn stats(&self, evaluations: usize, feasible: usize, invalid: usize) -> GenerationStats {
         let archive = &self.state.archive;
         let hypervolume = self.state.config.reference_point.as_ref().map(|r| {
             if archive.is_feasible() {
@@ -620,6 +810,8 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             layers: self.state.layers.iter().filter(|l| !l.is_empty()).count(),
             front_size: archive.len(),
             hypervolume,
+            invalid,
+            archive_feasible: archive.is_feasible(),
         }
     }
 }
@@ -633,18 +825,13 @@ fn validate_evaluation<E>(eval: &Evaluation<E>, m: usize, id: u64) -> Result<()>
             got: eval.objectives.len(),
         });
     }
-    if let Some(&v) = eval.objectives.iter().find(|v| v.is_nan()) {
-        return Err(MooError::InvalidValue {
-            what: what(),
-            value: v,
-            reason: "NaN objective",
-        });
-    }
-    if eval.violation.is_nan() || eval.violation < 0.0 {
+    // NaN / infinite values are not errors: the individual becomes infeasible with a
+    // recorded reason (see `evaluate`). A negative violation is a broken problem.
+    if eval.violation < 0.0 {
         return Err(MooError::InvalidValue {
             what: what(),
             value: eval.violation,
-            reason: "constraint violation must be a non-negative number",
+            reason: "constraint violation must not be negative",
         });
     }
     Ok(())

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::problem::InfeasibleReason;
+
 /// One evaluated individual.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Individual<G, E> {
@@ -20,11 +22,21 @@ pub struct Individual<G, E> {
     pub age: u32,
     /// Generation in which it was created.
     pub born: u64,
+    /// Set when the evaluation returned a non-finite objective or violation: the engine
+    /// made the individual infeasible (violation `f64::MAX`, non-finite objectives
+    /// replaced by `f64::MAX`) instead of aborting the run.
+    #[serde(default)]
+    pub invalid: Option<InfeasibleReason>,
 }
 
 impl<G, E> Individual<G, E> {
     /// True when the individual satisfies every constraint.
     pub fn is_feasible(&self) -> bool {
         self.violation <= 0.0
+    }
+
+    /// Why the engine made this individual infeasible, if it did.
+    pub fn invalid_reason(&self) -> Option<InfeasibleReason> {
+        self.invalid
     }
 }

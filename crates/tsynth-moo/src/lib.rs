@@ -2,7 +2,9 @@
 //!
 //! * [`Problem`]: generic genotype, problem-provided variation, evaluation returning
 //!   objectives (minimised), total constraint violation and opaque extra data.
-//! * [`Engine`]: step-wise NSGA-II, optionally inside ALPS age layers ([`AlpsConfig`],
+//! * [`Engine`]: step-wise NSGA-II / NSGA-III / SMS-EMOA-style survival ([`Survival`],
+//!   chosen by objective count by default), permutation binary tournaments,
+//!   optionally inside ALPS age layers ([`AlpsConfig`],
 //!   MOJITO's defaults), constrained domination, Pareto [`Archive`], serde-serialisable
 //!   state for exact resume, rayon batch evaluation independent of the thread count.
 //! * Indicators: exact [`hypervolume()`] (2-D/3-D O(n log n), WFG for ≥ 4-D),
@@ -21,10 +23,12 @@ pub mod error;
 pub mod hypervolume;
 pub mod indicators;
 pub mod individual;
+pub mod nsga3;
 pub mod operators;
 pub mod problem;
 pub mod problems;
 pub mod real;
+pub mod selection;
 pub mod sorting;
 pub mod survival;
 
@@ -35,13 +39,15 @@ pub use alps::{AgeLimits, AlpsConfig};
 pub use archive::Archive;
 pub use crowding::{Crowding, crowding_distance};
 pub use dominance::Dominance;
-pub use engine::{Engine, EngineConfig, EngineState, GenerationStats, Mode};
+pub use engine::{Engine, EngineConfig, EngineState, Front, FrontStatus, GenerationStats, Mode};
 pub use error::{MooError, Result};
 pub use hypervolume::{hypervolume, hypervolume_contributions};
 pub use indicators::{igd, igd_plus};
 pub use individual::Individual;
+pub use nsga3::ReferenceDirections;
 pub use operators::{GaussianMutation, PolynomialMutation, Sbx};
-pub use problem::{EvalContext, Evaluation, Problem, evaluation_seed};
+pub use problem::{EvalContext, Evaluation, InfeasibleReason, Problem, evaluation_seed};
 pub use real::{RealFunction, RealProblem, RealProblemError};
+pub use selection::{PermutationTournament, TournamentRule};
 pub use sorting::{NonDominatedSorter, non_dominated_sort};
-pub use survival::Truncation;
+pub use survival::{Survival, Truncation};

@@ -33,6 +33,16 @@ impl Default for Sbx {
 }
 
 impl Sbx {
+    /// Deb & Jain's NSGA-III setting (also pymoo's `NSGA3` default): η 30, every pair
+    /// crossed (probability 1), per-variable and swap probabilities 0.5.
+    pub fn nsga3() -> Self {
+        Self {
+            eta: 30.0,
+            probability: 1.0,
+            ..Self::default()
+        }
+    }
+
     /// Recombine two children in place. On entry `c1` and `c2` hold copies of the two
     /// parents; `lower`/`upper` are the variable bounds (same length). Returns whether the
     /// pair was crossed.
@@ -92,6 +102,14 @@ pub struct PolynomialMutation {
     pub eta: f64,
     /// Per-variable mutation probability; `None` means min(0.5, 1/n). Default `None`.
     pub variable_probability: Option<f64>,
+    /// Probability that a genotype is mutated at all (pymoo's `PM(prob=0.9)`). Default
+    /// 0.9; 1 mutates every genotype.
+    #[serde(default = "one")]
+    pub probability: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Default for PolynomialMutation {
@@ -99,6 +117,7 @@ impl Default for PolynomialMutation {
         Self {
             eta: 20.0,
             variable_probability: None,
+            probability: 0.9,
         }
     }
 }
@@ -108,6 +127,9 @@ impl PolynomialMutation {
     pub fn apply(&self, x: &mut [f64], lower: &[f64], upper: &[f64], rng: &mut MooRng) -> usize {
         let n = x.len().min(lower.len()).min(upper.len());
         if n == 0 {
+            return 0;
+        }
+        if self.probability < 1.0 && rng.random::<f64>() >= self.probability {
             return 0;
         }
         let p = self

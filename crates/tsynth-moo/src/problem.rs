@@ -24,7 +24,9 @@ pub struct EvalContext {
 pub struct Evaluation<E> {
     /// Objective values, all minimised.
     pub objectives: Vec<f64>,
-    /// Total constraint violation, 0 when feasible (must not be negative or NaN).
+    /// Total constraint violation, 0 when feasible. Negative values are an error; NaN or
+    /// +∞ make the individual infeasible ([`InfeasibleReason::NonFiniteViolation`]).
+    /// NaN or ±∞ objectives make it infeasible too ([`InfeasibleReason`]).
     pub violation: f64,
     /// Opaque data the problem wants to keep with the individual (e.g. per-seed KPIs).
     pub extra: Option<E>,
@@ -53,6 +55,66 @@ impl<E> Evaluation<E> {
     pub fn with_extra(mut self, extra: E) -> Self {
         self.extra = Some(extra);
         self
+    }
+}
+
+/// Why the engine declared an evaluation infeasible on its own: the problem returned a
+/// value that cannot be ranked. The run goes on; the individual is kept (so it is counted
+/// and visible) but ranks below every individual with finite values.
+///
+/// The engine replaces every non-finite objective of such an individual by `f64::MAX`
+/// and its violation by `f64::MAX`, so the stored values stay finite (and serialisable to
+/// JSON); the reason records what was returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InfeasibleReason {
+    /// Objective `index` (the first non-finite one) was NaN.
+    NanObjective {
+        /// Index of the objective.
+        index: usize,
+    },
+    /// Objective `index` (the first non-finite one) was +∞ or −∞.
+    InfiniteObjective {
+        /// Index of the objective.
+        index: usize,
+        /// True for +∞, false for −∞.
+        positive: bool,
+    },
+    /// The total constraint violation was NaN or +∞.
+    NonFiniteViolation,
+}
+
+impl std::fmt::Display for InfeasibleReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NanObjective { index } => write!(f, "objective {index} is NaN"),
+            Self::InfiniteObjective { index, positive } => {
+                let sign = if *positive { '+' } else { '-' };
+                write!(f, "objective {index} is {sign}inf")
+            }
+            Self::NonFiniteViolation => write!(f, "constraint violation is not finite"),
+        }
+    }
+}
+
+impl InfeasibleReason {
+    /// The reason an evaluation with these values cannot be ranked, if any (objectives
+    /// first, in index order).
+    pub fn of(objectives: &[f64], violation: f64) -> Option<Self> {
+        for (index, &v) in objectives.iter().enumerate() {
+            if v.is_nan() {
+                return Some(Self::NanObjective { index });
+            }
+            if v.is_infinite() {
+                return Some(Self::InfiniteObjective {
+                    index,
+                    positive: v > 0.0,
+                });
+            }
+        }
+        if !violation.is_finite() {
+            return Some(Self::NonFiniteViolation);
+        }
+        None
     }
 }
 

@@ -49,6 +49,28 @@ impl Fronts {
         self.indices.clear();
         self.starts.clear();
     }
+
+    /// Rebuild the fronts from known ranks (`ranks[i]` = front of point `i`, every rank
+    /// below the largest occupied): indices ascending within each front, as `sort` gives.
+    pub(crate) fn set_from_ranks(&mut self, ranks: &[u32]) {
+        self.clear();
+        let fronts = ranks.iter().max().map_or(0, |&r| r as usize + 1);
+        let mut counts = vec![0usize; fronts];
+        for &r in ranks {
+            counts[r as usize] += 1;
+        }
+        self.starts.push(0);
+        for c in &counts {
+            let last = *self.starts.last().unwrap_or(&0);
+            self.starts.push(last + c);
+        }
+        self.indices.resize(ranks.len(), 0);
+        let mut next: Vec<usize> = self.starts[..fronts].to_vec();
+        for (i, &r) in ranks.iter().enumerate() {
+            self.indices[next[r as usize]] = i as u32;
+            next[r as usize] += 1;
+        }
+    }
 }
 
 /// Reusable fast non-dominated sorter.
@@ -90,6 +112,10 @@ impl NonDominatedSorter {
         }
         if m == 2 {
             self.sort_2d(objectives, violations, fronts, ranks);
+            return;
+        }
+        if m >= 3 {
+            self.sort_ens(objectives, m, violations, fronts, ranks);
             return;
         }
         if self.dominated.len() < n {
@@ -160,6 +186,112 @@ impl NonDominatedSorter {
 }
 
 impl NonDominatedSorter {
+    /// Three or more objectives: efficient non-dominated sort with binary search over
+    /// the fronts (ENS-BS, Zhang, Tian, Cheng & Jin 2015). Feasible points in
+    /// lexicographic order join the first front none of whose members dominates them;
+    /// only an earlier point can dominate a later one, and if a front dominates a point
+    /// so does every earlier front, so the front is found by bisection. Infeasible points
+    /// form one front per distinct violation after the feasible ones, as with
+    /// constrained dominance. The fronts equal those of the O(M·N²) sort.
+    fn sort_ens(
+        &mut self,
+        objectives: &[f64],
+        m: usize,
+        violations: Option<&[f64]>,
+        fronts: &mut Fronts,
+        ranks: Option<&mut Vec<u32>>,
+    ) {
+        let n = objectives.len() / m;
+        let feasible = |i: usize| violations.is_none_or(|v| v[i] <= 0.0);
+        let row = |i: u32| &objectives[i as usize * m..(i as usize + 1) * m];
+        self.order.clear();
+        self.order
+            .extend((0..n as u32).filter(|&i| feasible(i as usize)));
+        // Lexicographic by numeric value (−0 equals +0, as for dominance).
+        self.order.sort_unstable_by(|&a, &b| {
+            let (ra, rb) = (row(a), row(b));
+            for (x, y) in ra.iter().zip(rb) {
+                let c = x.partial_cmp(y).unwrap_or_else(|| x.total_cmp(y));
+                if c.is_ne() {
+                    return c;
+                }
+            }
+            a.cmp(&b)
+        });
+        for d in &mut self.dominated {
+            d.clear();
+        }
+        let mut used = 0usize;
+        // `q` precedes `p` lexicographically: q dominates p iff q ≤ p everywhere and
+        // they differ.
+        let dominates = |q: &[f64], p: &[f64]| {
+            let mut strict = false;
+            for (a, b) in q.iter().zip(p) {
+                if a > b {
+                    return false;
+                }
+                if a < b {
+                    strict = true;
+                }
+            }
+            strict
+        };
+        for t in 0..self.order.len() {
+            let i = self.order[t];
+            let p = row(i);
+            let (mut lo, mut hi) = (0usize, used);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let beaten = self.dominated[mid]
+                    .iter()
+                    .rev()
+                    .any(|&q| dominates(row(q), p));
+                if beaten {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if lo == used {
+                if self.dominated.len() == used {
+                    self.dominated.push(Vec::new());
+                }
+                used += 1;
+            }
+            self.dominated[lo].push(i);
+        }
+        fronts.starts.push(0);
+        for k in 0..used {
+            let bucket = &mut self.dominated[k];
+            bucket.sort_unstable();
+            fronts.indices.extend_from_slice(bucket);
+            fronts.starts.push(fronts.indices.len());
+        }
+        if let Some(v) = violations {
+            self.order.clear();
+            self.order
+                .extend((0..n as u32).filter(|&i| !feasible(i as usize)));
+            self.order
+                .sort_unstable_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
+            let mut t = 0;
+            while t < self.order.len() {
+                let level = v[self.order[t] as usize];
+                while t < self.order.len() && v[self.order[t] as usize] == level {
+                    fronts.indices.push(self.order[t]);
+                    t += 1;
+                }
+                fronts.starts.push(fronts.indices.len());
+            }
+        }
+        if let Some(r) = ranks {
+            for k in 0..fronts.len() {
+                for &i in fronts.front(k) {
+                    r[i as usize] = k as u32;
+                }
+            }
+        }
+    }
+
     /// Two objectives: O(n log n + n·F) for F fronts. Feasible points in lexicographic
     /// order join the first front whose most recent member does not dominate them (that
     /// member has the smallest second objective of its front so far); infeasible points

@@ -1,13 +1,11 @@
 //! Hypervolume: exact values, invariants, brute-force oracle, contributions.
 
-mod common;
-
 use proptest::prelude::*;
 use tsynth_moo::hypervolume::hypervolume_flat;
 use tsynth_moo::problems::TestProblem;
 use tsynth_moo::{MooError, hypervolume, hypervolume_contributions};
 
-use common::{brute_hv, sphere_points};
+use crate::common::{brute_hv, sphere_points};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + b.abs())

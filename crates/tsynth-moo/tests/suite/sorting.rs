@@ -1,12 +1,10 @@
 //! Non-dominated sorting against a brute-force oracle, including edge cases.
 
-mod common;
-
 use proptest::prelude::*;
 use tsynth_moo::sorting::{NonDominatedSorter, constrained_non_dominated_sort};
 use tsynth_moo::{Dominance, dominance, non_dominated_sort};
 
-use common::{brute_fronts, brute_fronts_by};
+use crate::common::{brute_fronts, brute_fronts_by};
 
 fn sorted(mut fronts: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     for f in &mut fronts {
@@ -157,4 +155,11 @@ proptest! {
         });
         prop_assert_eq!(sorted(constrained_non_dominated_sort(&pts, v)), oracle);
     }
+}
+
+#[test]
+fn negative_zero_equals_zero_in_many_objectives() {
+    // Lexicographically by bits -0 < +0, but (+0, 0.5, 1) dominates (-0, 1, 1).
+    let pts = vec![vec![-0.0, 1.0, 1.0], vec![0.0, 0.5, 1.0]];
+    assert_eq!(non_dominated_sort(&pts), vec![vec![1], vec![0]]);
 }

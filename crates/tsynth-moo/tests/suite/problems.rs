@@ -91,3 +91,41 @@ fn by_name() {
     assert!(TestProblem::by_name("ZDT1").is_some());
     assert!(TestProblem::by_name("zdt5").is_none());
 }
+
+#[test]
+fn constrained_problems_by_hand() {
+    use tsynth_moo::RealFunction;
+    use tsynth_moo::problems::{Cdtlz, CdtlzKind, Osy};
+    // OSY's known extreme (−274, 76) at x = (5, 1, 5, 0, 5, 0), on four constraint
+    // boundaries.
+    let osy = Osy::new();
+    let x = [5.0, 1.0, 5.0, 0.0, 5.0, 0.0];
+    assert_eq!(osy.objectives(&x), vec![-274.0, 76.0]);
+    assert_eq!(osy.violation(&x), 0.0);
+    // x1 + x2 = 1 < 2 violates g1 by (2 − 1) / 2.
+    assert_eq!(osy.violation(&[0.5, 0.5, 3.0, 0.0, 1.0, 0.0]), 0.5);
+
+    // C1-DTLZ1 (3 objectives, 12 variables): on the front (distance variables 0.5)
+    // f = (0, 0, 0.5) has c = 1 − 0.5/0.6 > 0; the linear constraint is violated as
+    // soon as g grows.
+    let c1 = Cdtlz::standard(CdtlzKind::C1Dtlz1, 3);
+    assert_eq!(c1.num_variables(), 12);
+    let mut x = vec![0.5; 12];
+    x[0] = 0.0;
+    let f = c1.objectives(&x);
+    assert!((f[2] - 0.5).abs() < 1e-12 && f[0].abs() < 1e-12);
+    assert_eq!(c1.violation(&x), 0.0);
+    x[5] = 0.9;
+    assert!(c1.violation(&x) > 1.0);
+
+    // C2-DTLZ2: the centre of the front is feasible, a point between a corner and the
+    // centre is not.
+    let c2 = Cdtlz::standard(CdtlzKind::C2Dtlz2, 3);
+    let a = 1.0 / 3f64.sqrt();
+    assert!(c2.constraint(&[a, a, a]) < 0.0);
+    assert!(c2.constraint(&[0.0, 0.0, 1.0]) < 0.0);
+    assert!(c2.constraint(&[0.0, 0.6, 0.8]) > 0.0);
+    assert!(TestProblem::by_name("dtlz2-8").is_some_and(|p| p.num_objectives() == 8));
+    assert!(TestProblem::by_name("c1dtlz1-3").is_some());
+    assert!(TestProblem::by_name("zdt1-3").is_none());
+}

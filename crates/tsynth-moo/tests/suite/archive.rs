@@ -1,11 +1,9 @@
 //! Pareto archive: non-dominated, duplicate-free, constrained, capped by crowding.
 
-mod common;
-
 use proptest::prelude::*;
 use tsynth_moo::{Archive, Individual};
 
-use common::brute_fronts;
+use crate::common::brute_fronts;
 
 fn ind(id: u64, f: Vec<f64>, violation: f64) -> Individual<u64, ()> {
     Individual {
@@ -16,6 +14,7 @@ fn ind(id: u64, f: Vec<f64>, violation: f64) -> Individual<u64, ()> {
         extra: None,
         age: 0,
         born: 0,
+        invalid: None,
     }
 }
 

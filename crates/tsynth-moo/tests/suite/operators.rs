@@ -78,6 +78,18 @@ fn polynomial_mutation_rate_is_one_over_n_and_bounded() {
         total += pm.apply(&mut x, &lo, &hi, &mut rng);
         assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
     }
+    // 1/n per variable, and only 90% of genotypes are mutated at all (pymoo's PM).
+    let mean = total as f64 / trials as f64;
+    assert!((mean - 0.9).abs() < 0.08, "mean mutated variables {mean}");
+    let always = PolynomialMutation {
+        probability: 1.0,
+        ..PolynomialMutation::default()
+    };
+    let mut total = 0;
+    for _ in 0..trials {
+        let mut x = vec![0.5; 30];
+        total += always.apply(&mut x, &lo, &hi, &mut rng);
+    }
     let mean = total as f64 / trials as f64;
     assert!((mean - 1.0).abs() < 0.08, "mean mutated variables {mean}");
 }
@@ -89,6 +101,7 @@ fn polynomial_mutation_larger_eta_means_smaller_steps() {
         let pm = PolynomialMutation {
             eta,
             variable_probability: Some(1.0),
+            probability: 1.0,
         };
         let mut sum = 0.0;
         for _ in 0..2000 {
