@@ -26,6 +26,7 @@
 //! max_seeds = 4             # ... up to this many
 //! reference_point = [0.1, 0.1, 1.0, 200.0]  # default: each objective's declared reference
 //! archive_cap = 100
+//! survival = "Auto"         # NSGA-II for 1-2 objectives, NSGA-III from 3; or "RankCrowding"
 //! ```
 //!
 //! Objectives and constraints default to the domain's (see `tsynth_sim::Domain::
@@ -93,8 +94,12 @@ pub struct EngineSettings {
     /// Hypervolume reference point, one value per objective in natural units (empty: each
     /// objective's declared reference value).
     pub reference_point: Vec<f64>,
-    /// Archive size cap (pruned by crowding distance).
+    /// Archive size cap (pruned by `tsynth_moo::Archive::prune`, keeping the extremes).
     pub archive_cap: usize,
+    /// Survival selection inside each layer: `"Auto"` (rank and crowding for 1–2
+    /// objectives, NSGA-III from 3), `"RankCrowding"` (NSGA-II), `"SmsEmoa"`, or
+    /// `{ Nsga3 = { directions = "Auto" } }` (see tsynth-moo's README).
+    pub survival: tsynth_moo::Survival,
 }
 
 impl Default for EngineSettings {
@@ -109,6 +114,7 @@ impl Default for EngineSettings {
             max_seeds: 4,
             reference_point: Vec::new(),
             archive_cap: 100,
+            survival: tsynth_moo::Survival::Auto,
         }
     }
 }

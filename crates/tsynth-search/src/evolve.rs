@@ -173,6 +173,7 @@ pub fn engine_config(config: &SearchConfig, reference_point: &[f64]) -> EngineCo
             }),
         },
         archive_cap: Some(e.archive_cap),
+        survival: e.survival.clone(),
         reference_point: Some(reference_point.to_vec()),
         ..EngineConfig::default()
     }
