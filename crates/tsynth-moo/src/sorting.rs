@@ -260,8 +260,22 @@ impl NonDominatedSorter {
             }
             self.dominated[lo].push(i);
         }
+        self.finish(used, n, violations, fronts, ranks);
+    }
+
+    /// Shared by both sorts: the `feasible_fronts` buckets of `self.dominated` become the
+    /// first fronts (indices ascending), then one front per distinct violation of the
+    /// infeasible points (smallest first), then `ranks` from the fronts.
+    fn finish(
+        &mut self,
+        feasible_fronts: usize,
+        n: usize,
+        violations: Option<&[f64]>,
+        fronts: &mut Fronts,
+        ranks: Option<&mut Vec<u32>>,
+    ) {
         fronts.starts.push(0);
-        for k in 0..used {
+        for k in 0..feasible_fronts {
             let bucket = &mut self.dominated[k];
             bucket.sort_unstable();
             fronts.indices.extend_from_slice(bucket);
@@ -270,7 +284,7 @@ impl NonDominatedSorter {
         if let Some(v) = violations {
             self.order.clear();
             self.order
-                .extend((0..n as u32).filter(|&i| !feasible(i as usize)));
+                .extend((0..n as u32).filter(|&i| v[i as usize] > 0.0));
             self.order
                 .sort_unstable_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
             let mut t = 0;
@@ -338,36 +352,7 @@ impl NonDominatedSorter {
             self.dominated[k].push(i);
         }
         let feasible_fronts = self.last.len();
-        fronts.starts.push(0);
-        for k in 0..feasible_fronts {
-            let bucket = &mut self.dominated[k];
-            bucket.sort_unstable();
-            fronts.indices.extend_from_slice(bucket);
-            fronts.starts.push(fronts.indices.len());
-        }
-        if let Some(v) = violations {
-            self.order.clear();
-            self.order
-                .extend((0..n as u32).filter(|&i| !feasible(i as usize)));
-            self.order
-                .sort_unstable_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
-            let mut t = 0;
-            while t < self.order.len() {
-                let level = v[self.order[t] as usize];
-                while t < self.order.len() && v[self.order[t] as usize] == level {
-                    fronts.indices.push(self.order[t]);
-                    t += 1;
-                }
-                fronts.starts.push(fronts.indices.len());
-            }
-        }
-        if let Some(r) = ranks {
-            for k in 0..fronts.len() {
-                for &i in fronts.front(k) {
-                    r[i as usize] = k as u32;
-                }
-            }
-        }
+        self.finish(feasible_fronts, n, violations, fronts, ranks);
     }
 }
 

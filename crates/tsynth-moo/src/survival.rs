@@ -266,6 +266,22 @@ impl Workspace {
         None
     }
 
+    /// The common start of every survival: when everybody fits, or whole fronts fill
+    /// exactly `n`, `out` holds the survivors (ascending) and `None` is returned; otherwise
+    /// `out` holds the whole fronts that fit and the index of the front to choose from.
+    fn split_front(&self, n: usize, out: &mut Vec<u32>) -> Option<usize> {
+        out.clear();
+        if self.len() <= n {
+            out.extend(0..self.len() as u32);
+            return None;
+        }
+        let last = self.whole_fronts(n, out);
+        if last.is_none() {
+            out.sort_unstable();
+        }
+        last
+    }
+
     fn survivors_nsga3(
         &mut self,
         n: usize,
@@ -274,13 +290,7 @@ impl Workspace {
         rng: &mut MooRng,
         out: &mut Vec<u32>,
     ) {
-        out.clear();
-        if self.len() <= n {
-            out.extend(0..self.len() as u32);
-            return;
-        }
-        let Some(last) = self.whole_fronts(n, out) else {
-            out.sort_unstable();
+        let Some(last) = self.split_front(n, out) else {
             return;
         };
         let front = self.fronts.front(last);
@@ -328,13 +338,7 @@ impl Workspace {
     }
 
     fn survivors_sms(&mut self, n: usize, out: &mut Vec<u32>) {
-        out.clear();
-        if self.len() <= n {
-            out.extend(0..self.len() as u32);
-            return;
-        }
-        let Some(last) = self.whole_fronts(n, out) else {
-            out.sort_unstable();
+        let Some(last) = self.split_front(n, out) else {
             return;
         };
         let front = self.fronts.front(last);
@@ -416,15 +420,10 @@ impl Workspace {
     /// Indices (ascending) of the `n` members NSGA-II keeps: whole fronts best first, the
     /// last one truncated by crowding distance.
     pub fn survivors(&mut self, n: usize, truncation: Truncation, out: &mut Vec<u32>) {
-        out.clear();
-        if self.len() <= n {
-            out.extend(0..self.len() as u32);
-            return;
-        }
-        if let Some(last) = self.whole_fronts(n, out) {
+        if let Some(last) = self.split_front(n, out) {
             self.truncate_last(n, last, truncation, out);
+            out.sort_unstable();
         }
-        out.sort_unstable();
     }
 
     /// Fill `out` up to `n` from front `last` by crowding distance.
