@@ -8,6 +8,7 @@
 //! that [`Library::emit`] turns into a `Candidate.sol` source set, typed constructor
 //! arguments and hashes. [`operators`] holds the variation operators and [`design`] the
 //! readable design files.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 #![warn(missing_docs)]
 

@@ -1,5 +1,6 @@
 //! Criterion benchmarks: exact hypervolume of mutually non-dominated 3-D points, and one
 //! NSGA-II run of 25,000 evaluations on ZDT1.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use tsynth_moo::problems::TestProblem;

@@ -11,6 +11,7 @@
 //!   [`hypervolume_contributions`], [`igd`], [`igd_plus`].
 //! * Operators: [`Sbx`], [`PolynomialMutation`] (pymoo defaults), [`GaussianMutation`].
 //! * Test problems: ZDT1–4, ZDT6, DTLZ1–2 with analytic fronts ([`problems`]).
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 #![deny(missing_docs)]
 

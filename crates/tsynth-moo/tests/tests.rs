@@ -1,4 +1,5 @@
 //! The integration tests of tsynth-moo, one binary (modules under `suite/`).
+#![allow(unreachable_pub)] // test helpers are shared between modules, not exported
 
 #[path = "suite/common.rs"]
 mod common;

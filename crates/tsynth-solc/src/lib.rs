@@ -15,6 +15,7 @@
 //! assert!(!a.deployed_bytecode.is_empty());
 //! # Ok::<(), tsynth_solc::SolcError>(())
 //! ```
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod cache;
 mod compiler;
