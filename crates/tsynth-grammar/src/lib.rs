@@ -9,7 +9,6 @@
 //! arguments and hashes. [`operators`] holds the variation operators and [`design`] the
 //! readable design files.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
-
 #![warn(missing_docs)]
 
 pub mod ast;

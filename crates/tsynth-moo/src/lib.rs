@@ -12,7 +12,6 @@
 //! * Operators: [`Sbx`], [`PolynomialMutation`] (pymoo defaults), [`GaussianMutation`].
 //! * Test problems: ZDT1–4, ZDT6, DTLZ1–2 with analytic fronts ([`problems`]).
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
-
 #![deny(missing_docs)]
 
 pub mod alps;

@@ -25,7 +25,6 @@
 //! assert_eq!(t.original_offset(4), 8); // BOM (3 bytes) and the CR of CRLF were dropped
 //! ```
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
-
 #![warn(missing_docs)]
 
 use std::fmt;
