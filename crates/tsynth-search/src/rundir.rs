@@ -675,6 +675,29 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_the_older_format_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let rd = RunDir::create(dir.path()).unwrap();
+        // Format 1: no `format` key, four fixed objectives, no checksum.
+        std::fs::write(
+            rd.file(ARCHIVE_JSON),
+            r#"{"objectives": ["a", "b"], "reference_point": [1, 1], "members": []}"#,
+        )
+        .unwrap();
+        let e = rd.read_archive().unwrap_err().to_string();
+        assert!(e.contains("older tsynth (run-directory format 1"), "{e}");
+        std::fs::write(rd.file(RUN_TOML), "command = \"evolve\"\nseed = 1\n").unwrap();
+        let e = rd.read_config().unwrap_err().to_string();
+        assert!(e.contains("older tsynth (run-directory format 1"), "{e}");
+        std::fs::write(rd.file(RUN_TOML), "format = 3\ncommand = \"evolve\"\n").unwrap();
+        let e = rd.read_config().unwrap_err().to_string();
+        assert!(
+            e.contains("run-directory format 3; this tsynth reads format 2"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn sealed_files_round_trip_and_refuse_tampering_and_truncation() {
         let dir = tempfile::tempdir().unwrap();
         let rd = RunDir::create(dir.path()).unwrap();
