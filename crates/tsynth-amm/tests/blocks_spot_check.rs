@@ -7,9 +7,7 @@
 use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tsynth_amm::deploy::compile_candidate;
-use tsynth_evm::{Address, U256, World, sol};
-use tsynth_solc::{Compiler, Settings};
+use tsynth_evm::{Address, U256, sol};
 
 /// Ocean V3: 70/30 base/DT, 0.1% LP fee, no community fee, Balancer join.
 fn v3() -> Vec<Block<'static>> {
@@ -240,18 +238,7 @@ contract Candidate {
 
 #[test]
 fn pow_of_a_tiny_base_reverts_fast_instead_of_running_out_of_gas() {
-    let mut sources = fixture().0.clone();
-    sources.insert("Candidate.sol".into(), POW_HARNESS.into());
-    let art = compile_candidate(
-        Compiler::shared().expect("compiler"),
-        sources,
-        &Settings::default(),
-    )
-    .expect("harness compiles");
-    let mut world = World::new();
-    let addr = world
-        .deploy(Address::repeat_byte(1), &art.bytecode, &[])
-        .expect("deploy harness");
+    let (mut world, addr, art) = deploy_harness(POW_HARNESS);
     let mut call = |base: U256, exp: U256| {
         world
             .call_sol_full(Address::repeat_byte(2), addr, &IPow::powCall { base, exp })

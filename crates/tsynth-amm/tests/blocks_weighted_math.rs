@@ -5,9 +5,8 @@
 use crate::blocks_common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tsynth_amm::deploy::compile_candidate;
 use tsynth_evm::{Address, U256, World, sol};
-use tsynth_solc::{Compiler, ContractArtifact, Settings};
+use tsynth_solc::ContractArtifact;
 
 sol! {
     interface IMath {
@@ -44,18 +43,7 @@ struct Harness {
 }
 
 fn harness() -> Harness {
-    let mut sources = fixture().0.clone();
-    sources.insert("Candidate.sol".into(), HARNESS.into());
-    let art = compile_candidate(
-        Compiler::shared().expect("compiler"),
-        sources,
-        &Settings::default(),
-    )
-    .expect("harness compiles");
-    let mut world = World::new();
-    let addr = world
-        .deploy(Address::repeat_byte(1), &art.bytecode, &[])
-        .expect("deploy harness");
+    let (world, addr, art) = deploy_harness(HARNESS);
     Harness { world, addr, art }
 }
 

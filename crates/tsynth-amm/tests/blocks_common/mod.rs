@@ -337,6 +337,24 @@ pub const SLOTS: [(&str, &[&str]); 6] = [
 ];
 
 #[allow(unused_imports)]
+/// Compiles `source` as `Candidate.sol` next to the building blocks (a test harness
+/// contract with no constructor arguments) and deploys it into a fresh world.
+pub fn deploy_harness(source: &str) -> (World, Address, ContractArtifact) {
+    let mut sources = fixture().0.clone();
+    sources.insert("Candidate.sol".into(), source.into());
+    let art = tsynth_amm::deploy::compile_candidate(
+        Compiler::shared().expect("compiler"),
+        sources,
+        &Settings::default(),
+    )
+    .expect("harness compiles");
+    let mut world = World::new();
+    let addr = world
+        .deploy(Address::repeat_byte(1), &art.bytecode, &[])
+        .expect("deploy harness");
+    (world, addr, art)
+}
+
 pub use IOrder as Order;
 #[allow(unused_imports)]
 pub use IPoolExtra as Extra;
