@@ -106,6 +106,9 @@ pub enum DeployError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The building-block sources could not be read (the engine's reader names the path).
+    #[error(transparent)]
+    Sources(#[from] tsynth_sim::SimError),
     /// A source unit the compile needs is not in the sources map.
     #[error("source unit `{0}` is missing from the building-block sources")]
     MissingSource(String),
@@ -147,16 +150,7 @@ impl DeployError {
 
 /// Reads every `.sol` file under `dir` (see [`tsynth_sim::simulator::load_sources`]).
 pub fn load_sources(dir: &Path) -> Result<BTreeMap<String, String>, DeployError> {
-    tsynth_sim::simulator::load_sources(dir).map_err(|e| match e {
-        tsynth_sim::SimError::Io { path, error } => DeployError::Io {
-            path,
-            source: error,
-        },
-        other => DeployError::Io {
-            path: dir.to_path_buf(),
-            source: std::io::Error::other(other.to_string()),
-        },
-    })
+    Ok(tsynth_sim::simulator::load_sources(dir)?)
 }
 
 fn compile_one(
