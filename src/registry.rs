@@ -32,6 +32,16 @@ pub fn default_baseline(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// The criteria file `tsynth criteria` and `front show` apply by default to designs of
+/// `domain` (`None`: the domain has no criteria table yet).
+pub fn default_criteria(domain: &str) -> Option<&'static str> {
+    match domain {
+        // The seed's seven Ocean V4.1 goals as measured rules.
+        "amm" => Some("criteria/ocean-v41.toml"),
+        _ => None,
+    }
+}
+
 /// Reads scenario `path` and builds its domain's simulator over `blocks_dir`.
 pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
     let text = tsynth_sim::scenario::read(path)?;

@@ -2,6 +2,7 @@
 pub mod common_args;
 pub mod compile;
 pub mod completions;
+pub mod criteria;
 pub mod design;
 pub mod evolve;
 pub mod front;

@@ -65,7 +65,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     let started = Instant::now();
-    let (eval, runs) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, true);
+    let (eval, runs) = sim.evaluate(
+        &emitted.sources,
+        &emitted.param_words(),
+        emitted.schedule_seconds,
+        &seeds,
+        true,
+    );
     let wall = started.elapsed();
 
     for r in &runs {

@@ -204,7 +204,13 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
             }
         };
         eprintln!("scoring known design {name} on {} seed(s)...", seeds.len());
-        let (eval, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, false);
+        let (eval, _) = sim.evaluate(
+            &emitted.sources,
+            &emitted.param_words(),
+            emitted.schedule_seconds,
+            &seeds,
+            false,
+        );
         let agg = &eval.aggregate;
         let map = |o: &tsynth_sim::Values| {
             run.config
