@@ -42,6 +42,16 @@ pub fn default_criteria(domain: &str) -> Option<&'static str> {
     }
 }
 
+/// Finds `domain`'s default criteria file: under the working directory, else next to an
+/// ancestor of `near` (e.g. a run's grammar: `grammars/amm.grammar` → `criteria/...`).
+pub fn find_criteria(domain: &str, near: Option<&Path>) -> Option<std::path::PathBuf> {
+    let rel = Path::new(default_criteria(domain)?);
+    if rel.is_file() {
+        return Some(rel.to_path_buf());
+    }
+    near?.ancestors().map(|a| a.join(rel)).find(|p| p.is_file())
+}
+
 /// Reads scenario `path` and builds its domain's simulator over `blocks_dir`.
 pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
     let text = tsynth_sim::scenario::read(path)?;

@@ -9,3 +9,4 @@ pub mod front;
 pub mod grammar;
 pub mod sim;
 pub mod tune;
+pub mod tune_paths;
