@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use tsynth_grammar::Design;
 use tsynth_sim::Simulate;
 
 use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
@@ -45,13 +44,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut sims: BTreeMap<PathBuf, Box<dyn Simulate>> = BTreeMap::new();
     let mut loaded = Vec::new();
     for path in &args.designs {
-        let (_d, library, genotype) = Design::load(path)?;
-        let derivation = library
-            .decode(&genotype)
-            .with_context(|| format!("decoding {}", path.display()))?;
-        let emitted = library
-            .emit(&derivation)
-            .with_context(|| format!("emitting {}", path.display()))?;
+        let (library, emitted) = super::design::emit_file(path)?;
         if !sims.contains_key(&library.blocks_dir) {
             let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
             sims.insert(library.blocks_dir.clone(), sim);
@@ -82,13 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             sim.domain()
         );
         bar.set_message(stem(path));
-        let (eval, _) = sim.evaluate(
-            &emitted.sources,
-            &emitted.param_words(),
-            emitted.schedule_seconds,
-            &seeds,
-            false,
-        );
+        let (eval, _) = super::design::evaluate(sim.as_ref(), emitted, &seeds, false);
         if let Some(why) = &eval.aggregate.failure {
             tracing::warn!("{}: {why}", path.display());
         }

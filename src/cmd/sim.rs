@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tsynth_grammar::Design;
 use tsynth_sim::{Aggregate, SeedOutcome, Simulate};
 
 use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
@@ -50,14 +49,8 @@ struct Summary<'a> {
 pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
-    let (_design, library, genotype) = Design::load(&args.design)?;
+    let (library, emitted) = super::design::emit_file(&args.design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
-    let derivation = library
-        .decode(&genotype)
-        .with_context(|| format!("decoding {}", args.design.display()))?;
-    let emitted = library
-        .emit(&derivation)
-        .with_context(|| format!("emitting {}", args.design.display()))?;
     let n = args.common.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n > 0, "--seeds must be at least 1");
     let seeds: Vec<u64> = (0..u64::from(n)).map(|i| args.first_seed + i).collect();
@@ -65,13 +58,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     let started = Instant::now();
-    let (eval, runs) = sim.evaluate(
-        &emitted.sources,
-        &emitted.param_words(),
-        emitted.schedule_seconds,
-        &seeds,
-        true,
-    );
+    let (eval, runs) = super::design::evaluate(sim.as_ref(), &emitted, &seeds, true);
     let wall = started.elapsed();
 
     for r in &runs {

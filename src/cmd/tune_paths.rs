@@ -6,8 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use tsynth_grammar::Design;
+use anyhow::Result;
 use tsynth_sim::{KpiSeries, Simulate};
 
 /// One design's recorded run.
@@ -17,20 +16,8 @@ struct PathRun {
 }
 
 fn simulate(sim: &dyn Simulate, design: &Path, label: &str, seed: u64) -> Result<PathRun> {
-    let (_d, library, genotype) = Design::load(design)?;
-    let derivation = library
-        .decode(&genotype)
-        .with_context(|| format!("decoding {}", design.display()))?;
-    let emitted = library
-        .emit(&derivation)
-        .with_context(|| format!("emitting {}", design.display()))?;
-    let (_eval, runs) = sim.evaluate(
-        &emitted.sources,
-        &emitted.param_words(),
-        emitted.schedule_seconds,
-        &[seed],
-        true,
-    );
+    let (_library, emitted) = super::design::emit_file(design)?;
+    let (_eval, runs) = super::design::evaluate(sim, &emitted, &[seed], true);
     let kpis = runs.into_iter().next().map(|r| r.kpis).unwrap_or_default();
     Ok(PathRun {
         label: label.to_string(),
