@@ -175,6 +175,14 @@
     row(to, ["objective", "mean", "worst"], true);
     OBJ.forEach(function (o) { row(to, [o, fmt(d.objectives.mean[o]), fmt(d.objectives.worst[o])]); });
 
+    var tc = document.getElementById("detail-criteria"); tc.textContent = "";
+    var crit = d.criteria || [];
+    document.getElementById("detail-criteria-h").hidden = !crit.length;
+    if (crit.length) {
+      row(tc, ["criterion", "verdict", "rule"], true);
+      crit.forEach(function (c) { row(tc, [c.criterion, c.cell, c.rule]); });
+    }
+
     var ts = document.getElementById("detail-seeds"); ts.textContent = "";
     row(ts, ["seed"].concat(OBJ).concat(["violation"]), true);
     (d.per_seed || []).forEach(function (s) {

@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)] // a binary has no public API: `pub` marks what modules share
 
 mod cmd;
+mod criteria;
 mod fsutil;
 mod plot;
 mod registry;
@@ -44,6 +45,8 @@ enum Command {
     Evolve(cmd::evolve::Args),
     /// Local, variation-aware parameter tuning of one design.
     Tune(cmd::tune::Args),
+    /// The criteria table (e.g. the seed's Ocean V4.1 goals) of one or more designs.
+    Criteria(cmd::criteria::Args),
     /// Inspect, plot, export and compare Pareto fronts of a run.
     Front(cmd::front::Args),
     /// Print a shell completion script (bash, zsh, fish, ...) to stdout.
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => cmd::sim::run(args),
         Command::Evolve(args) => cmd::evolve::run(args),
         Command::Tune(args) => cmd::tune::run(args),
+        Command::Criteria(args) => cmd::criteria::run(args),
         Command::Front(args) => cmd::front::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     };

@@ -117,19 +117,40 @@ pub fn chart(dir: &Path, stem: &str, title: &str, y_label: &str, lines: &[Series
 
 /// The domain's charts (`plots`) for every seed's KPIs.
 pub fn sim_charts(dir: &Path, plots: &[PlotSpec], runs: &[(u64, &KpiSeries)]) -> Result<()> {
+    let labelled: Vec<(String, &KpiSeries)> = runs
+        .iter()
+        .map(|(seed, k)| (format!("seed {seed}"), *k))
+        .collect();
+    labelled_charts(dir, "", plots, &labelled)
+}
+
+/// The domain's charts (`plots`, file stems prefixed with `prefix`) with one set of lines
+/// per labelled KPI series (seeds of one design, or several designs on one seed).
+pub fn labelled_charts(
+    dir: &Path,
+    prefix: &str,
+    plots: &[PlotSpec],
+    runs: &[(String, &KpiSeries)],
+) -> Result<()> {
     for p in plots {
         let mut lines = Vec::new();
-        for (i, (seed, k)) in runs.iter().enumerate() {
+        for (i, (run, k)) in runs.iter().enumerate() {
             for (j, (column, label)) in p.lines.iter().enumerate() {
                 let name = if label.is_empty() {
-                    format!("seed {seed}")
+                    run.clone()
                 } else {
-                    format!("{label}, seed {seed}")
+                    format!("{label}, {run}")
                 };
                 lines.push(series(name, i * p.lines.len() + j, k, column));
             }
         }
-        chart(dir, &p.stem, &p.title, &p.y_label, &lines)?;
+        chart(
+            dir,
+            &format!("{prefix}{}", p.stem),
+            &p.title,
+            &p.y_label,
+            &lines,
+        )?;
     }
     Ok(())
 }

@@ -32,6 +32,26 @@ pub fn default_baseline(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// The criteria file `tsynth criteria` and `front show` apply by default to designs of
+/// `domain` (`None`: the domain has no criteria table yet).
+pub fn default_criteria(domain: &str) -> Option<&'static str> {
+    match domain {
+        // The seed's seven Ocean V4.1 goals as measured rules.
+        "amm" => Some("criteria/ocean-v41.toml"),
+        _ => None,
+    }
+}
+
+/// Finds `domain`'s default criteria file: under the working directory, else next to an
+/// ancestor of `near` (e.g. a run's grammar: `grammars/amm.grammar` → `criteria/...`).
+pub fn find_criteria(domain: &str, near: Option<&Path>) -> Option<std::path::PathBuf> {
+    let rel = Path::new(default_criteria(domain)?);
+    if rel.is_file() {
+        return Some(rel.to_path_buf());
+    }
+    near?.ancestors().map(|a| a.join(rel)).find(|p| p.is_file())
+}
+
 /// Reads scenario `path` and builds its domain's simulator over `blocks_dir`.
 pub fn simulator(path: &Path, blocks_dir: &Path) -> Result<Box<dyn Simulate>> {
     let text = tsynth_sim::scenario::read(path)?;

@@ -101,8 +101,19 @@ fn scalar_run_writes_a_run_directory_with_constrained_members() {
     assert!(s.contains("sensitivity at the best design"), "{s}");
     assert!(s.contains("held-out comparison"), "{s}");
     assert!(s.contains("ocean-v4"), "{s}");
+    // How the score moved, not only that it did: every measured metric and the price path
+    // of start and tuned design on a held-out seed.
+    assert!(
+        s.contains("also measured (mean over the held-out seeds)"),
+        "{s}"
+    );
+    assert!(s.contains("horizon_coverage"), "{s}");
+    assert!(s.contains("paths on held-out seed"), "{s}");
+    assert!(s.contains("Spot price             tuned"), "{s}");
     let run = dir.path().join("run");
     for f in [
+        "path-price.svg",
+        "path-price.png",
         "run.toml",
         "generations.jsonl",
         "archive.json",

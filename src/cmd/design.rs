@@ -125,3 +125,32 @@ fn print_params(specs: &[tsynth_grammar::ParamSpec], values: &[Value]) {
         println!("           {} = {v}{unit}", s.name);
     }
 }
+
+/// Loads a design file and emits it: its library (for the blocks folder) and the sources,
+/// parameters and schedule the simulator needs.
+pub fn emit_file(path: &std::path::Path) -> anyhow::Result<(Library, tsynth_grammar::Emitted)> {
+    let (_design, library, genotype) = Design::load(path)?;
+    let derivation = library
+        .decode(&genotype)
+        .with_context(|| format!("decoding {}", path.display()))?;
+    let emitted = library
+        .emit(&derivation)
+        .with_context(|| format!("emitting {}", path.display()))?;
+    Ok((library, emitted))
+}
+
+/// Evaluates an emitted design with `sim` on `seeds` (`record` keeps per-tick KPIs).
+pub fn evaluate(
+    sim: &dyn tsynth_sim::Simulate,
+    emitted: &tsynth_grammar::Emitted,
+    seeds: &[u64],
+    record: bool,
+) -> (tsynth_sim::SimEvaluation, Vec<tsynth_sim::SeedRun>) {
+    sim.evaluate(
+        &emitted.sources,
+        &emitted.param_words(),
+        emitted.schedule_seconds,
+        seeds,
+        record,
+    )
+}

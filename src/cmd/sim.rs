@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tsynth_grammar::Design;
 use tsynth_sim::{Aggregate, SeedOutcome, Simulate};
 
 use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
@@ -50,14 +49,8 @@ struct Summary<'a> {
 pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
-    let (_design, library, genotype) = Design::load(&args.design)?;
+    let (library, emitted) = super::design::emit_file(&args.design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
-    let derivation = library
-        .decode(&genotype)
-        .with_context(|| format!("decoding {}", args.design.display()))?;
-    let emitted = library
-        .emit(&derivation)
-        .with_context(|| format!("emitting {}", args.design.display()))?;
     let n = args.common.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n > 0, "--seeds must be at least 1");
     let seeds: Vec<u64> = (0..u64::from(n)).map(|i| args.first_seed + i).collect();
@@ -65,7 +58,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     let started = Instant::now();
-    let (eval, runs) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, true);
+    let (eval, runs) = super::design::evaluate(sim.as_ref(), &emitted, &seeds, true);
     let wall = started.elapsed();
 
     for r in &runs {
@@ -106,14 +99,68 @@ pub fn run(args: Args) -> Result<ExitCode> {
 fn print_table(sim: &dyn Simulate, agg: &Aggregate, seeds: &[SeedOutcome]) -> Result<()> {
     let mut o = std::io::stdout().lock();
     let sel = sim.selection();
-    writeln!(o, "{:<20} {:>12} {:>12}", "objective", "mean", "worst")?;
+    let get = |m: &tsynth_sim::Values, n: &str| m.get(n).copied().unwrap_or(f64::NAN);
+    writeln!(o, "{:<22} {:>12} {:>12}", "objective", "mean", "worst")?;
     for name in &sel.objectives {
         writeln!(
             o,
-            "{:<20} {:>12.6} {:>12.6}",
+            "{:<22} {:>12.6} {:>12.6}",
             name,
-            agg.mean.get(name).copied().unwrap_or(f64::NAN),
-            agg.worst.get(name).copied().unwrap_or(f64::NAN)
+            get(&agg.mean, name),
+            get(&agg.worst, name)
+        )?;
+    }
+    if !sel.constraints.is_empty() {
+        writeln!(
+            o,
+            "{:<22} {:>12} {:>12}  limit",
+            "constraint", "mean", "worst"
+        )?;
+        for c in &sel.constraints {
+            let worst = get(&agg.worst, &c.metric);
+            let ok = c.min.is_none_or(|m| worst >= m) && c.max.is_none_or(|m| worst <= m);
+            writeln!(
+                o,
+                "{:<22} {:>12.6} {:>12.6}  {} {}",
+                c.metric,
+                get(&agg.mean, &c.metric),
+                worst,
+                c.describe(),
+                if ok { "ok" } else { "VIOLATED" }
+            )?;
+        }
+    }
+    let shown = |n: &str| {
+        sel.objectives.iter().any(|o| o == n) || sel.constraints.iter().any(|c| c.metric == n)
+    };
+    let others: Vec<&tsynth_sim::MetricSpec> =
+        sim.metrics().iter().filter(|m| !shown(&m.name)).collect();
+    if !others.is_empty() {
+        writeln!(
+            o,
+            "{:<22} {:>12} {:>12}  unit",
+            "also measured", "mean", "worst"
+        )?;
+        for m in others {
+            writeln!(
+                o,
+                "{:<22} {:>12.6} {:>12.6}  {}",
+                m.name,
+                get(&agg.mean, &m.name),
+                get(&agg.worst, &m.name),
+                m.unit
+            )?;
+        }
+    }
+    let coverage = get(&agg.worst, tsynth_sim::HORIZON_COVERAGE);
+    if coverage < 1.0 {
+        writeln!(
+            o,
+            "WARNING: judged before its schedule ran: the {:.1}-day horizon covers {:.1}% of the \
+             design's longest time-based schedule (auction, vesting, cliff, lock or fee decay); \
+             lengthen the scenario to judge all of it",
+            sim.run_spec().horizon_seconds() as f64 / 86_400.0,
+            100.0 * coverage
         )?;
     }
     if let Some(why) = &agg.failure {

@@ -187,6 +187,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         &outcome.points[outcome.best],
         tuner.params(),
     )?;
+    paths(&tuner, &args.design)?;
     println!(
         "{} evaluations ({} simulated designs) in {:.1} s; front {} design(s); wrote {}",
         outcome.points.len(),
@@ -196,6 +197,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
         tuner.rundir().path().display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The start and the tuned design's paths on the first held-out seed (charts and text).
+fn paths(tuner: &Tuner, start: &std::path::Path) -> Result<()> {
+    let Some(&seed) = tuner.held_out_seeds().first() else {
+        return Ok(());
+    };
+    let dir = tuner.rundir().path();
+    let best = dir.join(tsynth_search::tuner::BEST_TOML);
+    if !best.is_file() {
+        return Ok(());
+    }
+    let (_d, library, _g) = tsynth_grammar::Design::load(start)?;
+    let scenario = std::path::Path::new(&tuner.run_config().scenario.absolute);
+    let sim = crate::registry::simulator(scenario, &library.blocks_dir)?;
+    let mut o = std::io::stdout().lock();
+    super::tune_paths::report(&mut o, sim.as_ref(), start, &best, seed, dir)
 }
 
 fn print_report(
@@ -245,13 +263,13 @@ fn print_report(
     if !comparison.constraints.is_empty() {
         writeln!(o, "  constraints: {}", comparison.constraints.join(", "))?;
     }
-    write!(o, "  {:<12}", "objective")?;
+    write!(o, "  {:<20}", "objective")?;
     for d in &comparison.designs {
         write!(o, " {:>14}", d.label)?;
     }
     writeln!(o)?;
     for n in names {
-        write!(o, "  {n:<12}")?;
+        write!(o, "  {n:<20}")?;
         for d in &comparison.designs {
             let s = &d.held_out.objectives;
             let m = if comparison.aggregation == "worst" {
@@ -263,7 +281,30 @@ fn print_report(
         }
         writeln!(o)?;
     }
-    write!(o, "  {:<12}", "feasible")?;
+    let measured: Vec<&String> = comparison
+        .designs
+        .first()
+        .and_then(|d| d.held_out.per_seed.first())
+        .map(|s| s.values.keys().filter(|k| !names.contains(k)).collect())
+        .unwrap_or_default();
+    if !measured.is_empty() {
+        writeln!(o, "  also measured (mean over the held-out seeds):")?;
+    }
+    for n in measured {
+        write!(o, "  {n:<20}")?;
+        for d in &comparison.designs {
+            let vals: Vec<f64> = d
+                .held_out
+                .per_seed
+                .iter()
+                .filter_map(|s| s.values.get(n).copied())
+                .collect();
+            let mean = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
+            write!(o, " {mean:>14.6}")?;
+        }
+        writeln!(o)?;
+    }
+    write!(o, "  {:<20}", "feasible")?;
     // feasibility includes the --constraint limits, for every column alike
     for d in &comparison.designs {
         write!(o, " {:>14}", if d.held_out.feasible { "yes" } else { "NO" })?;

@@ -118,3 +118,13 @@ pub fn test_dir(what: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Number of design files in `designs/` written for the pool grammar (the known designs
+/// `front plot/report --designs designs` marks for an amm run).
+pub fn amm_design_count() -> usize {
+    std::fs::read_dir(root().join("designs"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .filter(|t| t.contains("grammar = \"../grammars/amm.grammar\""))
+        .count()
+}

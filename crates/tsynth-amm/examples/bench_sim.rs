@@ -51,7 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Settings::default(),
     )?;
     // Warm up: compile (cached afterwards), page in code.
-    let (warm, _) = sim.evaluate(&emitted.sources, &params, &[0], false);
+    let (warm, _) = sim.evaluate(
+        &emitted.sources,
+        &params,
+        emitted.schedule_seconds,
+        &[0],
+        false,
+    );
     if let Some(f) = warm.aggregate.failure {
         return Err(format!("design fails: {f}").into());
     }
@@ -66,7 +72,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let seeds: Vec<u64> = (1..=sims).collect();
         let calls0 = evm_calls();
         let t = Instant::now();
-        pool.install(|| sim.evaluate(&emitted.sources, &params, &seeds, false));
+        pool.install(|| {
+            sim.evaluate(
+                &emitted.sources,
+                &params,
+                emitted.schedule_seconds,
+                &seeds,
+                false,
+            )
+        });
         let secs = t.elapsed().as_secs_f64();
         let calls = (evm_calls() - calls0) as f64;
         let rate = sims as f64 / secs;

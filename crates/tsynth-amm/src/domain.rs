@@ -556,6 +556,7 @@ pub fn run_seed(
         snapshot,
         prepared,
         complexity: 0.0,
+        schedule_seconds: 0,
         selection: &selection,
         metrics: &metrics,
     }

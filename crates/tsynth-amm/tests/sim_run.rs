@@ -104,7 +104,7 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
     let seeds = [1, 2];
     let eval = |blocks: &[Block<'_>]| {
         let (src, params) = sources(blocks);
-        sim.evaluate(&src, &params, &seeds, false).0
+        sim.evaluate(&src, &params, 0, &seeds, false).0
     };
     let shipped = eval(&v4(
         "0.001",
@@ -175,7 +175,7 @@ fn same_seed_same_result_with_one_and_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| serde_json::to_string(&sim.evaluate(&src, &params, &seeds, false).0))
+        pool.install(|| serde_json::to_string(&sim.evaluate(&src, &params, 0, &seeds, false).0))
             .unwrap()
     };
     let one = with(1);
@@ -201,7 +201,7 @@ fn set_up_revert_is_an_infeasible_result() {
     );
     blocks[0] = block("pricing", "ConstantWeights", &[wad("2")]);
     let (src, params) = sources(&blocks);
-    let (ev, _) = sim.evaluate(&src, &params, &[1], false);
+    let (ev, _) = sim.evaluate(&src, &params, 0, &[1], false);
     assert!(!ev.aggregate.feasible());
     let why = ev.aggregate.failure.expect("a reason");
     assert!(why.contains("set-up"), "{why}");
@@ -218,7 +218,7 @@ fn compile_error_is_an_infeasible_result() {
         block("guard", "NoGuard", &[]),
     ));
     src.insert("Candidate.sol".into(), "contract Candidate is {".into());
-    let (ev, _) = sim.evaluate(&src, &params, &[1], false);
+    let (ev, _) = sim.evaluate(&src, &params, 0, &[1], false);
     assert!(ev.aggregate.failure.unwrap().starts_with("compile"));
 }
 

@@ -50,6 +50,9 @@ pub struct Emitted {
     pub block_params: Vec<CtorParam>,
     /// Typed values of `block_params`.
     pub args: Vec<AbiArg>,
+    /// The design's longest time-based schedule in seconds ([`Library::schedule_seconds`];
+    /// 0 when no chosen block has a parameter in unit `"seconds"`).
+    pub schedule_seconds: u64,
 }
 
 impl Emitted {
@@ -219,6 +222,24 @@ impl Library {
         hash_sources(&self.source_set(d))
     }
 
+    /// The longest time-based schedule of a derivation: the largest value of any chosen
+    /// block's parameter whose unit is `"seconds"` (an auction's duration, a vesting's or a
+    /// cliff's length, a lock, a fee decay), 0 when there is none. A simulation shorter
+    /// than this judges the design before its schedule has run (the engine's
+    /// `horizon_coverage`). Every block in `building-blocks/` ends its schedule at its
+    /// largest "seconds" parameter (CliffVesting vests from initialize, so its cliff and
+    /// its duration overlap); a block whose phases run one after the other should take its
+    /// total as a parameter.
+    pub fn schedule_seconds(&self, d: &Derivation) -> u64 {
+        d.blocks
+            .iter()
+            .flat_map(|cb| self.blocks[cb.block].params.iter().zip(&cb.values))
+            .filter(|(spec, _)| spec.unit == "seconds")
+            .map(|(_, v)| v.as_f64().max(0.0).round() as u64)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Emits everything for one derivation.
     pub fn emit(&self, d: &Derivation) -> Result<Emitted, WadError> {
         let sources = self.source_set(d);
@@ -233,6 +254,7 @@ impl Library {
             core_params,
             block_params,
             args,
+            schedule_seconds: self.schedule_seconds(d),
         })
     }
 }

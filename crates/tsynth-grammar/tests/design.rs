@@ -297,3 +297,18 @@ proptest! {
         round_trip(&lib, &lib.file.clone(), &g)?;
     }
 }
+
+#[test]
+fn schedule_is_the_longest_seconds_parameter() {
+    let schedule = |file: &str| {
+        let (_, lib, g) = Design::load(&designs().join(file)).unwrap();
+        let d = lib.decode(&g).unwrap();
+        let em = lib.emit(&d).unwrap();
+        assert_eq!(em.schedule_seconds, lib.schedule_seconds(&d));
+        em.schedule_seconds
+    };
+    // V4.1: a one-week auction and a one-year vesting -> one year.
+    assert_eq!(schedule("ocean-v4.1.toml"), 31_536_000);
+    // V4: constant weights, fixed fee, no vesting, no lock -> no schedule.
+    assert_eq!(schedule("ocean-v4.toml"), 0);
+}

@@ -177,6 +177,7 @@ impl Pipeline {
             &emitted.sources,
             compiled.as_ref(),
             &emitted.param_words(),
+            emitted.schedule_seconds,
             seeds,
             false,
         );

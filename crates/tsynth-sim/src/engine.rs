@@ -7,7 +7,7 @@ use tsynth_evm::Snapshot;
 
 use crate::domain::{Domain, Fatal, Probe};
 use crate::kpi::KpiSeries;
-use crate::metrics::{COMPLEXITY, MetricSpec, Selection};
+use crate::metrics::{COMPLEXITY, HORIZON_COVERAGE, MetricSpec, Selection, horizon_coverage};
 use crate::outcome::{SETUP_FAILURE_VIOLATION, SeedOutcome};
 
 /// Everything one seed produced.
@@ -19,8 +19,8 @@ pub struct SeedRun {
     pub kpis: KpiSeries,
 }
 
-/// A candidate ready to simulate: its tick-0 snapshot, the domain's prepared state and the
-/// static complexity of its structure.
+/// A candidate ready to simulate: its tick-0 snapshot, the domain's prepared state, the
+/// static complexity of its structure and the length of its longest time-based schedule.
 pub struct Candidate<'a, D: Domain> {
     /// The domain.
     pub domain: &'a D,
@@ -32,6 +32,9 @@ pub struct Candidate<'a, D: Domain> {
     pub prepared: &'a D::Prepared,
     /// Static complexity (the engine's metric).
     pub complexity: f64,
+    /// The design's longest time-based schedule in seconds (0 = none), for the engine's
+    /// [`HORIZON_COVERAGE`] metric.
+    pub schedule_seconds: u64,
     /// Objectives and constraints (violation per seed).
     pub selection: &'a Selection,
     /// Declared metrics (for messages).
@@ -64,6 +67,11 @@ impl<D: Domain> Candidate<'_, D> {
             None => Default::default(),
         };
         values.insert(COMPLEXITY.to_string(), self.complexity);
+        let horizon = d.run_spec(self.scenario).horizon_seconds();
+        values.insert(
+            HORIZON_COVERAGE.to_string(),
+            horizon_coverage(horizon, self.schedule_seconds),
+        );
         let violation = if failure.is_some() {
             SETUP_FAILURE_VIOLATION
         } else {
@@ -106,7 +114,7 @@ impl<D: Domain> Candidate<'_, D> {
             record_row(st, world, 0).map_err(at(0))?;
         }
         for tick in 1..=run.ticks {
-            world.advance(1, u64::from(run.seconds_per_tick));
+            world.advance(run.blocks_per_tick(), u64::from(run.seconds_per_tick));
             d.step(st, world, tick).map_err(at(tick))?;
             if record {
                 record_row(st, world, tick).map_err(at(tick))?;

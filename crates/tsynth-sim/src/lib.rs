@@ -26,13 +26,16 @@ pub mod scenario;
 pub mod seeds;
 pub mod simulator;
 pub mod stats;
+pub mod time;
 pub mod tx;
 pub mod units;
 
 pub use domain::{Domain, DomainError, Fatal, Probe};
 pub use engine::SeedRun;
 pub use kpi::{KpiSeries, PlotSpec};
-pub use metrics::{BetterRule, Constraint, Direction, MetricSpec, Selection, Values};
+pub use metrics::{
+    BetterRule, COMPLEXITY, Constraint, Direction, HORIZON_COVERAGE, MetricSpec, Selection, Values,
+};
 pub use outcome::{Aggregate, SeedOutcome};
 pub use scenario::{RunSpec, ScenarioError};
 pub use simulator::{DomainEntry, Entry, Registry, SimError, SimEvaluation, Simulate, Simulator};

@@ -13,6 +13,12 @@ use serde::{Deserialize, Serialize};
 /// Name of the engine's own metric: the static complexity of a design (statements + blocks).
 pub const COMPLEXITY: &str = "complexity";
 
+/// Name of the engine's second metric: the share of the design's longest time-based
+/// schedule (auction, vesting, cliff, lock, fee decay) that the simulated horizon covers,
+/// capped at 1 ([`horizon_coverage`]). Below 1 the design was judged before its schedule
+/// ran out; domains put `horizon_coverage >= 1` among their default constraints.
+pub const HORIZON_COVERAGE: &str = "horizon_coverage";
+
 /// Whether smaller or larger values are better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -95,6 +101,25 @@ pub fn complexity_metric() -> MetricSpec {
         "static size of the design: Solidity statements plus blocks",
         200.0,
     )
+}
+
+/// The engine's [`HORIZON_COVERAGE`] metric.
+pub fn horizon_coverage_metric() -> MetricSpec {
+    MetricSpec::maximize(
+        HORIZON_COVERAGE,
+        "fraction",
+        "simulated horizon over the design's longest time-based schedule, capped at 1",
+        0.0,
+    )
+}
+
+/// `min(1, horizon / schedule)`; 1 for a design without a time-based schedule.
+pub fn horizon_coverage(horizon_seconds: u64, schedule_seconds: u64) -> f64 {
+    if schedule_seconds == 0 || horizon_seconds >= schedule_seconds {
+        1.0
+    } else {
+        horizon_seconds as f64 / schedule_seconds as f64
+    }
 }
 
 /// A threshold on one metric: the run is infeasible by how far a seed's value is past it.
@@ -365,5 +390,22 @@ mod tests {
         let e = s.validate(&metrics()).unwrap_err();
         assert!(e.contains("unknown metric `speed`"), "{e}");
         assert!(e.contains("risk, yield, cost"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod horizon_tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_the_horizons_share_of_the_schedule() {
+        assert_eq!(horizon_coverage(3600, 0), 1.0);
+        assert_eq!(horizon_coverage(3600, 3600), 1.0);
+        assert_eq!(horizon_coverage(7200, 3600), 1.0);
+        assert!((horizon_coverage(12_000, 31_536_000) - 12_000.0 / 31_536_000.0).abs() < 1e-15);
+        assert_eq!(horizon_coverage(0, 10), 0.0);
+        let m = horizon_coverage_metric();
+        assert_eq!(m.name, HORIZON_COVERAGE);
+        assert_eq!(m.direction, Direction::Maximize);
     }
 }

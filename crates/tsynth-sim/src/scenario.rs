@@ -150,12 +150,20 @@ pub struct RunSpec {
     /// Number of ticks; one tick is one block.
     #[serde(deserialize_with = "ticks")]
     pub ticks: u32,
-    /// Seconds between blocks.
+    /// Simulated seconds per tick: one block (12 s) up to hours. Agents should act at rates
+    /// per unit of time so that a longer tick does not change the market, only its grain.
     #[serde(
         default = "default_seconds_per_tick",
         deserialize_with = "seconds_per_tick"
     )]
     pub seconds_per_tick: u32,
+    /// Seconds between blocks (default 12): per tick the block number advances by
+    /// [`RunSpec::blocks_per_tick`], so block number and timestamp stay consistent.
+    #[serde(
+        default = "default_seconds_per_block",
+        deserialize_with = "seconds_per_block"
+    )]
+    pub seconds_per_block: u32,
     /// Every this many ticks the state is forked and the adversaries probe it (0 = never).
     #[serde(default = "default_probe_interval")]
     pub probe_interval: u32,
@@ -165,6 +173,13 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// Blocks per tick: `ceil(seconds_per_tick / seconds_per_block)`, at least 1.
+    pub fn blocks_per_tick(&self) -> u64 {
+        u64::from(self.seconds_per_tick)
+            .div_ceil(u64::from(self.seconds_per_block.max(1)))
+            .max(1)
+    }
+
     /// Simulated seconds from tick 0 to the last tick.
     pub fn horizon_seconds(&self) -> u64 {
         u64::from(self.ticks) * u64::from(self.seconds_per_tick)
@@ -186,11 +201,17 @@ fn ticks<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 fn seconds_per_tick<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     at_least_one(d, "seconds_per_tick")
 }
+fn seconds_per_block<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least_one(d, "seconds_per_block")
+}
 fn seeds<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     at_least_one(d, "seeds")
 }
 
 fn default_seconds_per_tick() -> u32 {
+    12
+}
+fn default_seconds_per_block() -> u32 {
     12
 }
 fn default_probe_interval() -> u32 {
@@ -236,6 +257,32 @@ mod tests {
         assert!(msg.contains("`seeds` must be at least 1"), "{msg}");
         let (line, _, _) = err("[run]\nticks = 0\n");
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn long_ticks_advance_many_blocks() {
+        let s: S = parse_toml(
+            "[run]\nticks = 24\nseconds_per_tick = 3600\n",
+            Path::new("s"),
+        )
+        .unwrap();
+        assert_eq!(s.run.seconds_per_block, 12);
+        assert_eq!(s.run.blocks_per_tick(), 300);
+        assert_eq!(s.run.horizon_seconds(), 86_400);
+        let s: S = parse_toml(
+            "[run]\nticks = 1\nseconds_per_tick = 30\nseconds_per_block = 12\n",
+            Path::new("s"),
+        )
+        .unwrap();
+        assert_eq!(s.run.blocks_per_tick(), 3, "rounded up");
+        let s: S = parse_toml("[run]\nticks = 1\n", Path::new("s")).unwrap();
+        assert_eq!(s.run.blocks_per_tick(), 1, "a 12 s tick is one block");
+        let (line, _, msg) = err("[run]\nticks = 1\nseconds_per_block = 0\n");
+        assert_eq!(line, 3);
+        assert!(
+            msg.contains("`seconds_per_block` must be at least 1"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ use tsynth_solc::{CompileOutput, Compiler, Settings, SolcError};
 use crate::domain::{Domain, DomainError};
 use crate::engine::{Candidate, SeedRun};
 use crate::kpi::PlotSpec;
-use crate::metrics::{COMPLEXITY, MetricSpec, Selection, Values, complexity_metric};
+use crate::metrics::{
+    COMPLEXITY, HORIZON_COVERAGE, MetricSpec, Selection, Values, complexity_metric,
+    horizon_coverage_metric,
+};
 use crate::outcome::{Aggregate, SETUP_FAILURE_VIOLATION, SeedOutcome};
 use crate::scenario::{RunSpec, ScenarioError};
 
@@ -106,17 +109,27 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
     /// The compiler settings candidates are compiled with.
     fn settings(&self) -> &Settings;
     /// Compiles and evaluates a design on `seeds`; `record` keeps per-tick KPIs.
+    /// `schedule_seconds` is the design's longest time-based schedule (0 = none; see
+    /// `tsynth_grammar::Emitted::schedule_seconds`), judged against the scenario's horizon.
     fn evaluate(
         &self,
         sources: &BTreeMap<String, String>,
         params: &[U256],
+        schedule_seconds: u64,
         seeds: &[u64],
         record: bool,
     ) -> (SimEvaluation, Vec<SeedRun>) {
         let request = tsynth_solc::CompileRequest::new(sources.clone())
             .with_settings(self.settings().clone());
         let compiled = self.compiler().compile(&request);
-        self.evaluate_compiled(sources, compiled.as_ref(), params, seeds, record)
+        self.evaluate_compiled(
+            sources,
+            compiled.as_ref(),
+            params,
+            schedule_seconds,
+            seeds,
+            record,
+        )
     }
     /// Like [`Simulate::evaluate`] for a caller that already compiled `sources` with
     /// [`Simulate::settings`], so nothing is compiled twice.
@@ -125,6 +138,7 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
         sources: &BTreeMap<String, String>,
         compiled: Result<&CompileOutput, &SolcError>,
         params: &[U256],
+        schedule_seconds: u64,
         seeds: &[u64],
         record: bool,
     ) -> (SimEvaluation, Vec<SeedRun>);
@@ -172,6 +186,9 @@ impl<D: Domain> Simulator<D> {
         let mut metrics = domain.metrics();
         if !metrics.iter().any(|m| m.name == COMPLEXITY) {
             metrics.push(complexity_metric());
+        }
+        if !metrics.iter().any(|m| m.name == HORIZON_COVERAGE) {
+            metrics.push(horizon_coverage_metric());
         }
         let selection = domain.default_selection(&scenario);
         Ok(Self {
@@ -264,6 +281,7 @@ impl<D: Domain> Simulate for Simulator<D> {
         sources: &BTreeMap<String, String>,
         compiled: Result<&CompileOutput, &SolcError>,
         params: &[U256],
+        schedule_seconds: u64,
         seeds: &[u64],
         record: bool,
     ) -> (SimEvaluation, Vec<SeedRun>) {
@@ -304,6 +322,7 @@ impl<D: Domain> Simulate for Simulator<D> {
             snapshot: &snapshot,
             prepared: &prepared,
             complexity,
+            schedule_seconds,
             selection: &self.selection,
             metrics: &self.metrics,
         };

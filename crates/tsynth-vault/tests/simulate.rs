@@ -75,7 +75,7 @@ fn a_short_unlock_is_waited_out_and_a_long_one_costs_yield() {
         let params = [U256::from(days * 86_400)];
         let seeds = seeds::consecutive(1, 2);
         simulator()
-            .evaluate(&sources, &params, &seeds, false)
+            .evaluate(&sources, &params, 0, &seeds, false)
             .0
             .aggregate
     };
@@ -128,7 +128,7 @@ fn results_do_not_depend_on_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| simulator().evaluate(&sources, &params, &s, false).0)
+            .install(|| simulator().evaluate(&sources, &params, 0, &s, false).0)
     };
     let (one, two) = (run(1), run(2));
     assert_eq!(one.seeds, two.seeds);
@@ -141,7 +141,7 @@ fn a_constructor_revert_comes_back_infeasible() {
     let (sources, _) = design("vault-lockup.toml");
     // LockUp's hard limit is one year; the grammar never samples this, a caller might.
     let params = [U256::from(400u64 * 86_400)];
-    let (ev, runs) = simulator().evaluate(&sources, &params, &[1], false);
+    let (ev, runs) = simulator().evaluate(&sources, &params, 0, &[1], false);
     assert!(runs.is_empty());
     assert!(!ev.aggregate.feasible());
     let why = ev.aggregate.failure.unwrap();
@@ -154,7 +154,7 @@ fn a_constructor_revert_comes_back_infeasible() {
 #[test]
 fn kpis_have_the_domain_columns_and_one_row_per_tick() {
     let (sources, params) = design("vault-yearn.toml");
-    let (_, runs) = simulator().evaluate(&sources, &params, &[3], true);
+    let (_, runs) = simulator().evaluate(&sources, &params, 0, &[3], true);
     let k = &runs[0].kpis;
     let ticks = simulator().run_spec().ticks as usize;
     assert_eq!(k.rows.len(), ticks + 1);
@@ -189,7 +189,13 @@ fn every_structure_compiles_deploys_and_runs() {
         if !seen.insert(e.structure_hash.clone()) {
             continue;
         }
-        let (ev, _) = simulator().evaluate(&e.sources, &e.param_words(), &[5], false);
+        let (ev, _) = simulator().evaluate(
+            &e.sources,
+            &e.param_words(),
+            e.schedule_seconds,
+            &[5],
+            false,
+        );
         let a = &ev.aggregate;
         assert!(
             a.failure.is_none(),
@@ -221,8 +227,8 @@ fn a_registry_finds_the_domain_from_the_scenario() {
         )
         .unwrap();
     let (sources, params) = design("vault-naive.toml");
-    let via_registry = sim.evaluate(&sources, &params, &[1, 2], false).0;
-    let direct = simulator().evaluate(&sources, &params, &[1, 2], false).0;
+    let via_registry = sim.evaluate(&sources, &params, 0, &[1, 2], false).0;
+    let direct = simulator().evaluate(&sources, &params, 0, &[1, 2], false).0;
     assert_eq!(via_registry.seeds, direct.seeds);
     assert_eq!(sim.plots(), simulator().plots());
 }

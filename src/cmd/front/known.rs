@@ -184,13 +184,7 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
             out.push(hit.clone());
             continue;
         }
-        let (_design, library, genotype) = Design::load(file)?;
-        let derivation = library
-            .decode(&genotype)
-            .with_context(|| format!("decoding {}", file.display()))?;
-        let emitted = library
-            .emit(&derivation)
-            .with_context(|| format!("emitting {}", file.display()))?;
+        let (library, emitted) = crate::cmd::design::emit_file(file)?;
         let sim = match sims.entry(library.blocks_dir.clone()) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(v) => {
@@ -204,7 +198,7 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
             }
         };
         eprintln!("scoring known design {name} on {} seed(s)...", seeds.len());
-        let (eval, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, false);
+        let (eval, _) = crate::cmd::design::evaluate(sim.as_ref(), &emitted, &seeds, false);
         let agg = &eval.aggregate;
         let map = |o: &tsynth_sim::Values| {
             run.config

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use tsynth_search::rundir::ArchiveMember as Member;
 
-use super::rundata::{Aggregation, Run};
+use super::rundata::{Aggregation, Run, short_horizon};
 
 /// A number as shown in tables: 6 significant digits, scientific for very large/small values.
 pub(super) fn fmt_num(x: f64) -> String {
@@ -79,12 +79,22 @@ pub fn run(dir: &Path, sort: Option<&str>, agg: Option<Aggregation>) -> Result<(
         for v in run.vector(m, agg) {
             line += &format!(" {:>12}", fmt_num(v));
         }
-        line += &format!(
-            " {:>8}  {}",
-            if m.feasible { "yes" } else { "no" },
-            blocks_of(m)
-        );
+        let flag = if short_horizon(m).is_some() { "!" } else { "" };
+        let feasible = format!("{}{flag}", if m.feasible { "yes" } else { "no" });
+        line += &format!(" {feasible:>8}  {}", blocks_of(m));
         writeln!(o, "{line}")?;
+    }
+    if run
+        .archive
+        .members
+        .iter()
+        .any(|m| short_horizon(m).is_some())
+    {
+        writeln!(
+            o,
+            "! judged before its schedule ran (horizon_coverage < 1): the scenario is shorter \
+             than the member's auction, vesting, lock or fee decay; `front show ID` says by how much"
+        )?;
     }
     writeln!(
         o,

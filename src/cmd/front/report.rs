@@ -25,6 +25,56 @@ const SCRIPT: &str = include_str!("../../../assets/front-report.js");
 struct MemberView<'a> {
     #[serde(flatten)]
     member: &'a Member,
+    /// The domain's criteria table for this member (empty when the domain has none).
+    criteria: Vec<CriterionView>,
+}
+
+/// One criterion's verdict for a member, as the page shows it.
+#[derive(Serialize)]
+struct CriterionView {
+    criterion: String,
+    cell: String,
+    verdict: crate::criteria::Verdict,
+    rule: String,
+}
+
+/// The criteria rows of every member (held-out seeds when it has them), or nothing when the
+/// run's domain has no criteria file or the file does not fit the run's metrics.
+fn criteria_views(run: &Run) -> Vec<Vec<CriterionView>> {
+    let n = run.archive.members.len();
+    let grammar = run.config.grammar.as_ref().map(|g| Path::new(&g.absolute));
+    let set = crate::registry::find_criteria(&run.config.domain, grammar)
+        .and_then(|p| crate::criteria::CriteriaSet::load(&p).ok())
+        .filter(|s| {
+            s.check_metrics(&run.config.domain, &run.archive.metrics)
+                .is_ok()
+        });
+    let Some(set) = set else {
+        return (0..n).map(|_| Vec::new()).collect();
+    };
+    run.archive
+        .members
+        .iter()
+        .map(|m| {
+            let seeds = m.held_out.as_ref().map_or(&m.per_seed, |h| &h.per_seed);
+            let agg = tsynth_sim::Aggregate::from_seeds(seeds, &run.archive.metrics);
+            set.criteria
+                .iter()
+                .zip(set.judge(&agg))
+                .map(|(c, cell)| CriterionView {
+                    criterion: format!("{} {}", c.id, c.name),
+                    cell: cell.text(),
+                    verdict: cell.verdict,
+                    rule: c
+                        .checks
+                        .iter()
+                        .map(crate::criteria::Check::describe)
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -69,6 +119,7 @@ fn exact_for_js(v: &mut serde_json::Value) {
 pub(super) fn render(run: &Run, known: &[KnownScore]) -> Result<String> {
     let mut sources = BTreeMap::new();
     let mut members = Vec::new();
+    let mut criteria = criteria_views(run).into_iter();
     for m in &run.archive.members {
         let key = if m.sources.is_empty() {
             format!("sources/{}/", m.structure_hash)
@@ -79,7 +130,10 @@ pub(super) fn render(run: &Run, known: &[KnownScore]) -> Result<String> {
             let files = run.sources(m)?;
             sources.insert(key.clone(), files);
         }
-        members.push(MemberView { member: m });
+        members.push(MemberView {
+            member: m,
+            criteria: criteria.next().unwrap_or_default(),
+        });
     }
     let name = run
         .dir

@@ -53,6 +53,30 @@ pub fn seed_value(s: &SeedOutcome, name: &str) -> f64 {
     s.values.get(name).copied().unwrap_or(f64::INFINITY)
 }
 
+/// The smallest `horizon_coverage` of a member over its seeds (search and held-out), when
+/// below 1: the member was judged before its longest schedule (auction, vesting, lock, ...)
+/// had run. `None` when every seed covered it (or the run predates the metric).
+pub fn short_horizon(m: &tsynth_search::rundir::ArchiveMember) -> Option<f64> {
+    m.per_seed
+        .iter()
+        .chain(m.held_out.iter().flat_map(|h| h.per_seed.iter()))
+        .filter_map(|s| s.values.get(tsynth_sim::HORIZON_COVERAGE).copied())
+        .min_by(f64::total_cmp)
+        .filter(|&c| c < 1.0)
+}
+
+/// One line that says a member was judged before its schedule ran, if it was.
+pub fn horizon_note(m: &tsynth_search::rundir::ArchiveMember) -> Option<String> {
+    short_horizon(m).map(|c| {
+        format!(
+            "judged before its schedule ran: the simulated horizon covers {:.1}% of the \
+             design's longest time-based schedule (horizon_coverage {})",
+            100.0 * c,
+            super::list::fmt_num(c)
+        )
+    })
+}
+
 /// A loaded run directory.
 #[derive(Debug, Clone)]
 pub struct Run {

@@ -9,7 +9,7 @@ use super::list::fmt_num;
 use tsynth_search::rundir::ArchiveMember as Member;
 use tsynth_sim::SeedOutcome;
 
-use super::rundata::{Run, param_display, seed_value};
+use super::rundata::{Run, horizon_note, param_display, seed_value};
 
 /// Rewrites the `grammar = "..."` line of a design text so it resolves from `dest_dir`:
 /// kept when it already resolves there, else pointed at the run's absolute grammar.
@@ -118,6 +118,38 @@ fn seed_table(o: &mut impl Write, objectives: &[String], seeds: &[SeedOutcome]) 
     Ok(())
 }
 
+/// The domain's criteria table for one member (held-out seeds when it has them), or a line
+/// saying why there is none.
+fn criteria_table(o: &mut impl Write, run: &Run, m: &Member) -> Result<()> {
+    let domain = &run.config.domain;
+    let grammar = run.config.grammar.as_ref().map(|g| Path::new(&g.absolute));
+    let Some(path) = crate::registry::find_criteria(domain, grammar) else {
+        return Ok(());
+    };
+    let set = match crate::criteria::CriteriaSet::load(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(o, "\ncriteria: not shown ({e})")?;
+            return Ok(());
+        }
+    };
+    if let Err(e) = set.check_metrics(domain, &run.archive.metrics) {
+        writeln!(o, "\ncriteria: not shown ({e})")?;
+        return Ok(());
+    }
+    let (seeds, label) = match &m.held_out {
+        Some(h) => (&h.per_seed, "held-out seeds"),
+        None => (&m.per_seed, "search seeds"),
+    };
+    let agg = tsynth_sim::Aggregate::from_seeds(seeds, &run.archive.metrics);
+    let column = set.column(&m.id, &agg);
+    writeln!(o, "\ncriteria ({label}):")?;
+    for line in crate::criteria::render_text(&set, std::slice::from_ref(&column)).lines() {
+        writeln!(o, "  {line}")?;
+    }
+    Ok(())
+}
+
 /// Runs `tsynth front show`.
 pub fn run(dir: &Path, id: &str) -> Result<()> {
     let run = Run::load(dir)?;
@@ -137,6 +169,9 @@ pub fn run(dir: &Path, id: &str) -> Result<()> {
         if m.feasible { "yes" } else { "no" },
         fmt_num(m.violation)
     )?;
+    if let Some(note) = horizon_note(m) {
+        writeln!(o, "WARNING: {note}")?;
+    }
     writeln!(o, "structure hash: {}", m.structure_hash)?;
     writeln!(o, "full hash:      {}", m.full_hash)?;
     writeln!(o, "\nblocks:")?;
@@ -163,6 +198,7 @@ pub fn run(dir: &Path, id: &str) -> Result<()> {
             g(&m.objectives.worst)
         )?;
     }
+    criteria_table(&mut o, &run, m)?;
     writeln!(o, "\nper seed:")?;
     seed_table(&mut o, &run.archive.objectives, &m.per_seed)?;
     if let Some(h) = &m.held_out {

@@ -235,7 +235,13 @@ pub fn evaluate_genotype(
 ) -> Result<DesignEval, TuneError> {
     let d = library.decode(g)?;
     let emitted = library.emit(&d).map_err(TuneError::Emit)?;
-    let (evaluation, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), seeds, false);
+    let (evaluation, _) = sim.evaluate(
+        &emitted.sources,
+        &emitted.param_words(),
+        emitted.schedule_seconds,
+        seeds,
+        false,
+    );
     Ok(DesignEval {
         structure_hash: emitted.structure_hash,
         full_hash: emitted.full_hash,
@@ -264,9 +270,13 @@ impl TuneFunction for DesignFunction {
         let eval = match cached {
             Some(e) => e,
             None => {
-                let (evaluation, _) =
-                    self.sim
-                        .evaluate(&emitted.sources, &emitted.param_words(), &self.seeds, false);
+                let (evaluation, _) = self.sim.evaluate(
+                    &emitted.sources,
+                    &emitted.param_words(),
+                    emitted.schedule_seconds,
+                    &self.seeds,
+                    false,
+                );
                 let e = DesignEval {
                     structure_hash: emitted.structure_hash,
                     full_hash: emitted.full_hash.clone(),

@@ -51,5 +51,5 @@ pub fn design(name: &str) -> (BTreeMap<String, String>, Vec<U256>) {
 pub fn evaluate(name: &str, seeds: u32) -> SimEvaluation {
     let (sources, params) = design(name);
     let seeds = tsynth_sim::seeds::consecutive(1, seeds);
-    simulator().evaluate(&sources, &params, &seeds, false).0
+    simulator().evaluate(&sources, &params, 0, &seeds, false).0
 }
