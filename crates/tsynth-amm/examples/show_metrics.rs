@@ -42,7 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .expect("simulator")
         });
         let seeds: Vec<u64> = (1..=seeds).collect();
-        let (ev, _) = sim.evaluate(&emitted.sources, &emitted.param_words(), &seeds, false);
+        let (ev, _) = sim.evaluate(
+            &emitted.sources,
+            &emitted.param_words(),
+            emitted.schedule_seconds,
+            &seeds,
+            false,
+        );
         columns.push((d.file_stem().unwrap().to_string_lossy().to_string(), ev));
     }
     let Some((_, first)) = columns.first() else {

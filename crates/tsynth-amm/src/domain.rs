@@ -36,9 +36,6 @@ pub const KINDS: [&str; 4] = ["publisher", "consumer", "staker", "speculator"];
 /// The demand process's stream within a seed (agents use 0, 1, 2, ...).
 pub const DEMAND_STREAM: u64 = 1 << 40;
 
-/// Seconds per block used for warps on forks (the engine's block time).
-pub const SECONDS_PER_BLOCK: u64 = 12;
-
 fn kind_index(kind: AgentKind) -> usize {
     match kind {
         AgentKind::Consumer => 1,
@@ -61,6 +58,7 @@ struct Cfg {
     stake_probe_fraction: f64,
     staking_epsilon: f64,
     seconds_per_tick: u32,
+    seconds_per_block: u64,
     sample_ticks: u32,
     noise: f64,
     launch_ticks: usize,
@@ -118,6 +116,7 @@ impl Domain for AmmDomain {
                 Constraint::at_most(m::TOTAL_FEE, t.max_total_fee.get()),
                 Constraint::at_least(m::CONSUMERS_SERVED, t.min_consumers_served.get()),
                 Constraint::at_most(m::HONEST_REVERT_RATE, t.max_honest_revert_rate.get()),
+                Constraint::at_least(m::HORIZON_COVERAGE, 1.0),
             ],
             better: BetterRule {
                 improve: vec![m::PRICE_DECOUPLING.into()],
@@ -232,6 +231,7 @@ impl Domain for AmmDomain {
                 stake_probe_fraction: mx.stake_probe_fraction.get(),
                 staking_epsilon: mx.staking_epsilon.get(),
                 seconds_per_tick: spt,
+                seconds_per_block: u64::from(s.run.seconds_per_block),
                 sample_ticks: ticks_in(1.0, spt),
                 noise: s.demand.noise.get(),
                 launch_ticks: ticks_in(mx.launch_window_days.get(), spt) as usize,
@@ -279,18 +279,18 @@ impl Domain for AmmDomain {
             &mut world.fork(),
             &c,
             st.publisher.addr,
-            SECONDS_PER_BLOCK,
+            st.cfg.seconds_per_block,
         )?);
         st.swap_volume = to_tokens(view(world, c.pool, &IDataPool::swapVolumeCall {})?);
         let now = world.timestamp();
         let spot = *st.prices.last().unwrap_or(&0.0);
         let (mut pnl, mut capital) = (0.0, 0.0);
+        let spb = st.cfg.seconds_per_block;
         for a in &mut st.agents {
             match a.kind {
                 AgentKind::Staker if !a.holdings.shares.is_zero() => {
                     let mut h = a.holdings;
-                    let exit =
-                        probes::exit_all(&mut world.fork(), &c, a.addr, &mut h, SECONDS_PER_BLOCK)?;
+                    let exit = probes::exit_all(&mut world.fork(), &c, a.addr, &mut h, spb)?;
                     let part = if exit.complete {
                         1.0
                     } else {
@@ -484,7 +484,7 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
         crate::setup::PROBER,
         scale(pool_base, st.cfg.stake_probe_fraction),
         st.cfg.staking_epsilon,
-        SECONDS_PER_BLOCK,
+        st.cfg.seconds_per_block,
     )?;
     st.staking_probes += 1;
     if trip.ok {

@@ -36,8 +36,8 @@ pub const TOTAL_FEE: &str = "total_fee";
 pub const CONSUMERS_SERVED: &str = "consumers_served";
 /// Share of honest transactions that reverted (policy rejections excluded).
 pub const HONEST_REVERT_RATE: &str = "honest_revert_rate";
-/// The engine's horizon coverage (the design's longest schedule over the horizon).
-pub const HORIZON_COVERAGE: &str = "horizon_coverage";
+/// The engine's horizon coverage: min(1, horizon / the design's longest schedule).
+pub use tsynth_sim::metrics::HORIZON_COVERAGE;
 
 /// The default objectives, in vector order (see `docs/objectives.md` for why these).
 pub const DEFAULT_OBJECTIVES: [&str; 8] = [

@@ -1,6 +1,6 @@
-//! Time helpers of the pool domain: Poisson arrivals per tick (so that an agent's cost per
-//! transaction does not depend on the tick length), standard normal draws, and conversions
-//! between days, seconds and ticks.
+//! Time helpers of the pool domain: Poisson arrivals per tick (the engine's, so that an
+//! agent's cost per transaction does not depend on the tick length), standard normal draws,
+//! and conversions between days, seconds and ticks.
 
 use rand::Rng;
 
@@ -9,27 +9,8 @@ pub const DAY: f64 = 86_400.0;
 /// Seconds in a (365-day) year.
 pub const YEAR: f64 = 365.0 * DAY;
 
-/// The number of events in an interval of `seconds` for a Poisson process with
-/// `rate_per_day` events a day (deterministic given the RNG; Knuth's product method for
-/// small means, a rounded normal approximation above 30).
-pub fn arrivals(rng: &mut impl Rng, rate_per_day: f64, seconds: u64) -> u32 {
-    let mean = rate_per_day.max(0.0) * seconds as f64 / DAY;
-    if mean <= 0.0 || !mean.is_finite() {
-        return 0;
-    }
-    if mean > 30.0 {
-        let x = mean + mean.sqrt() * normal(rng);
-        return x.round().max(0.0) as u32;
-    }
-    let limit = (-mean).exp();
-    let mut n = 0u32;
-    let mut p: f64 = rng.random();
-    while p > limit {
-        n += 1;
-        p *= rng.random::<f64>();
-    }
-    n
-}
+/// Poisson arrivals per tick: the engine's [`tsynth_sim::time::arrivals`].
+pub use tsynth_sim::time::arrivals;
 
 /// One standard normal draw (Box–Muller; always consumes two uniforms).
 pub fn normal(rng: &mut impl Rng) -> f64 {
@@ -51,7 +32,7 @@ mod tests {
     use tsynth_sim::seeds::stream_rng;
 
     #[test]
-    fn arrivals_have_the_poisson_mean_whatever_the_tick() {
+    fn arrivals_have_the_rate_whatever_the_tick() {
         // 4 events a day, drawn in 12-second and in one-hour intervals over 200 days.
         for seconds in [12u64, 3600] {
             let mut rng = stream_rng(1, 0);
