@@ -17,15 +17,15 @@ use tsynth_sim::units::{to_tokens, to_wei};
 use tsynth_sim::{Simulate, Simulator};
 use tsynth_solc::{Compiler, Settings};
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn scenario(name: &str) -> Scenario {
+pub fn scenario(name: &str) -> Scenario {
     Scenario::load(&repo().join("scenarios").join(name)).expect("scenario parses")
 }
 
-fn simulator(s: Scenario) -> Simulator<AmmDomain> {
+pub fn simulator(s: Scenario) -> Simulator<AmmDomain> {
     Simulator::new(
         AmmDomain,
         s,
@@ -53,7 +53,7 @@ fn v4(
     ]
 }
 
-fn sources(blocks: &[Block<'_>]) -> (std::collections::BTreeMap<String, String>, Vec<U256>) {
+pub fn sources(blocks: &[Block<'_>]) -> (std::collections::BTreeMap<String, String>, Vec<U256>) {
     let (src, params) = candidate_source(blocks);
     let mut s = fixture().0.clone();
     s.retain(|k, _| !k.starts_with("env/"));
