@@ -204,6 +204,7 @@ impl Domain for AmmDomain {
             crate::setup::PROBER,
             mx.launch_rush_buyers,
             rush_each,
+            u64::from(s.run.seconds_per_block),
         )?;
         let mut st = SeedState {
             contracts: c,
@@ -397,6 +398,7 @@ impl SeedState {
             r.willing += cs.willing;
             r.served += cs.served;
             r.cost_over_level += cs.cost_over_level;
+            r.quoted += cs.quoted;
             r.consume_base += cs.cost_base;
             if a.kind == AgentKind::Staker {
                 r.staker_realised += a.staker.realised;

@@ -149,7 +149,9 @@ pub struct ConsumerStats {
     pub willing: u64,
     /// Willing wishes that ended with an order.
     pub served: u64,
-    /// Sum over served consumes of all-in cost / demand level.
+    /// Wishes that needed a purchase (the consumer held no datatoken): each met a quote.
+    pub quoted: u64,
+    /// Sum over quoted wishes of all-in cost / demand level (whether or not it bought).
     pub cost_over_level: f64,
     /// Sum over served consumes of the all-in cost, base tokens.
     pub cost_base: f64,
@@ -272,6 +274,10 @@ impl HonestAgent {
         // The price a consumer compares with: the quote, or the spot price when the pool
         // refuses to sell (a refused buy at a price it would pay is an unserved consumer).
         let cost = quote.map_or(t.spot(), |q| q.cost);
+        if !need.is_zero() && t.level > 0.0 {
+            self.consumer.quoted += 1;
+            self.consumer.cost_over_level += cost / t.level;
+        }
         let base_in = to_wei(cost * to_tokens(need) * 1.01) + U256::from(1);
         if need.is_zero() {
             // Holds a datatoken from an earlier purchase: consuming costs nothing more now.
@@ -306,9 +312,6 @@ impl HonestAgent {
         if let TxOutcome::Ok(_) = o {
             self.holdings.dt -= one;
             self.consumer.served += 1;
-            if t.level > 0.0 {
-                self.consumer.cost_over_level += cost / t.level;
-            }
             self.consumer.cost_base += cost;
         }
         Ok(())

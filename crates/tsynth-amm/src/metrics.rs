@@ -24,7 +24,7 @@ pub const SEED_RECOVERY: &str = "seed_recovery";
 pub const PRICE_DECOUPLING: &str = "price_decoupling";
 /// Swap volume over consume volume, both in base tokens.
 pub const SWAP_CONSUME_RATIO: &str = "swap_consume_ratio";
-/// Mean all-in cost of a served consume over the demand level at that time.
+/// Mean all-in cost quoted to a consumer (bought or not) over the demand level then.
 pub const CONSUMER_COST: &str = "consumer_cost";
 /// Stakers' realised yearly return from the pool.
 pub const STAKER_APY: &str = "staker_apy";
@@ -119,7 +119,7 @@ pub fn declared() -> Vec<MetricSpec> {
         min(
             CONSUMER_COST,
             "fraction of demand level",
-            "mean all-in cost (price, fees, slippage) of a served consume over the demand level then",
+            "mean all-in cost (price, fees, slippage) a consumer was quoted over the demand level then (every wish that needed a purchase, bought or not)",
             2.0,
         ),
         max(
@@ -238,7 +238,9 @@ pub struct Measured {
     pub willing: u64,
     /// Served wishes.
     pub served: u64,
-    /// Sum of all-in cost over demand level of served consumes.
+    /// Consume wishes that met a quote (needed to buy).
+    pub quoted: u64,
+    /// Sum over quoted wishes of all-in cost over demand level.
     pub cost_over_level: f64,
     /// Sum of all-in cost of served consumes, base tokens.
     pub consume_base: f64,
@@ -303,7 +305,7 @@ pub fn measure(r: &Measured) -> Values {
             0.0
         },
     );
-    put(CONSUMER_COST, ratio(r.cost_over_level, n(r.served), 0.0));
+    put(CONSUMER_COST, ratio(r.cost_over_level, n(r.quoted), 0.0));
     put(
         STAKER_APY,
         ratio(

@@ -149,34 +149,38 @@ pub fn stake_round_trip(
     })
 }
 
-/// A launch rush on `world` (a fork of tick 0): `buyers` buys of `each` base tokens in one
-/// block by `who`; returns the highest spot price seen (the opening one if every buy is
-/// refused).
+/// A launch rush on `world` (a fork of tick 0): `buyers` buys of `each` base tokens by
+/// `who`, one per block in consecutive blocks (a buyer the pool refuses retries with half,
+/// down to a sixteenth: a per-block buy cap slows a rush, it does not make buyers vanish);
+/// returns the highest spot price seen (the opening one if every buy is refused).
 pub fn launch_rush(
     world: &mut World,
     c: &Contracts,
     who: Address,
     buyers: u32,
     each: U256,
+    seconds_per_block: u64,
 ) -> Result<f64, Fatal> {
     let mut top = to_tokens(view(world, c.pool, &IDataPool::spotPriceCall {})?);
     for _ in 0..buyers {
-        tsynth_sim::stats::count_call();
-        let call = IDataPool::buyDtCall {
-            baseIn: each,
-            minDtOut: U256::ZERO,
-        };
-        match world.call_sol(who, c.pool, &call) {
-            Ok(_) => {
-                top = top.max(to_tokens(view(
-                    world,
-                    c.pool,
-                    &IDataPool::spotPriceCall {},
-                )?));
+        let mut amount = each;
+        for _ in 0..5 {
+            tsynth_sim::stats::count_call();
+            let call = IDataPool::buyDtCall {
+                baseIn: amount,
+                minDtOut: U256::ZERO,
+            };
+            match world.call_sol(who, c.pool, &call) {
+                Ok(_) => {
+                    let spot = view(world, c.pool, &IDataPool::spotPriceCall {})?;
+                    top = top.max(to_tokens(spot));
+                    break;
+                }
+                Err(EvmError::Revert(_) | EvmError::Halt { .. }) => amount /= U256::from(2),
+                Err(e) => return Err(fatal("launch rush buy")(e)),
             }
-            Err(EvmError::Revert(_) | EvmError::Halt { .. }) => {}
-            Err(e) => return Err(fatal("launch rush buy")(e)),
         }
+        warp(world, seconds_per_block, seconds_per_block);
     }
     Ok(top)
 }
