@@ -16,6 +16,7 @@
 
 pub mod adversary;
 pub mod agents;
+pub mod attack;
 pub mod bindings;
 pub mod deploy;
 pub mod domain;
