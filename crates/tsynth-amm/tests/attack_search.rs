@@ -96,6 +96,8 @@ fn without_templates_the_search_finds_the_july_2022_loop_on_v4() {
         found.evaluations,
         found.attack
     );
+    let first = found.first_reaching(0.9 * 111.111).expect("reached");
+    assert!(first <= found.found_at);
     let kinds: Vec<&Step> = found.attack.steps.iter().collect();
     assert!(
         kinds.iter().any(|s| matches!(s, Step::Stake(_))),

@@ -5,6 +5,7 @@
 
 pub mod exec;
 pub mod lang;
+pub mod probe;
 pub mod search;
 
 pub use exec::{Arena, Outcome, TraceLine, execute};

@@ -56,6 +56,18 @@ pub struct Found {
     pub evaluations: u32,
     /// Evaluation at which the best was first reached (1-based).
     pub found_at: u32,
+    /// Every improvement of the best gain: (evaluation, gain), in order.
+    pub improvements: Vec<(u32, f64)>,
+}
+
+impl Found {
+    /// The first evaluation whose attack gained at least `gain` (time-to-first-find).
+    pub fn first_reaching(&self, gain: f64) -> Option<u32> {
+        self.improvements
+            .iter()
+            .find(|&&(_, g)| g >= gain)
+            .map(|&(e, _)| e)
+    }
 }
 
 const KINDS: usize = 7;
@@ -216,6 +228,7 @@ struct Searcher<'a> {
     s: &'a SearchSettings,
     evaluations: u32,
     best: Option<Found>,
+    improvements: Vec<(u32, f64)>,
 }
 
 impl Searcher<'_> {
@@ -233,11 +246,13 @@ impl Searcher<'_> {
             .as_ref()
             .is_none_or(|b| gain > b.outcome.gain + 1e-12)
         {
+            self.improvements.push((self.evaluations, gain));
             self.best = Some(Found {
                 attack,
                 outcome,
                 evaluations: self.evaluations,
                 found_at: self.evaluations,
+                improvements: Vec::new(),
             });
         }
         Ok(gain)
@@ -266,6 +281,7 @@ pub fn search(
         s,
         evaluations: 0,
         best: None,
+        improvements: Vec::new(),
     };
     let mut start: Vec<(Vec<f64>, String)> = seeds
         .iter()
@@ -332,6 +348,7 @@ pub fn search(
     let evaluations = me.evaluations;
     let mut found = me.best.expect("at least one attack was evaluated");
     found.evaluations = evaluations;
+    found.improvements = me.improvements;
     Ok(found)
 }
 
