@@ -45,6 +45,8 @@ enum Command {
     Evolve(cmd::evolve::Args),
     /// Local, variation-aware parameter tuning of one design.
     Tune(cmd::tune::Args),
+    /// Search attacks on one design (now and on forks moved forward in time).
+    Attack(cmd::attack::Args),
     /// The criteria table (e.g. the seed's Ocean V4.1 goals) of one or more designs.
     Criteria(cmd::criteria::Args),
     /// Inspect, plot, export and compare Pareto fronts of a run.
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => cmd::sim::run(args),
         Command::Evolve(args) => cmd::evolve::run(args),
         Command::Tune(args) => cmd::tune::run(args),
+        Command::Attack(args) => cmd::attack::run(args),
         Command::Criteria(args) => cmd::criteria::run(args),
         Command::Front(args) => cmd::front::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),

@@ -5,6 +5,7 @@
 mod cli_support;
 mod front_support;
 
+mod attack_cli;
 mod common_args_cli;
 mod compile_cli;
 mod domain_vault_cli;

@@ -1,4 +1,5 @@
 //! One module per subcommand.
+pub mod attack;
 pub mod common_args;
 pub mod compile;
 pub mod completions;

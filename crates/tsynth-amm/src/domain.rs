@@ -361,6 +361,16 @@ impl Domain for AmmDomain {
         ]
     }
 
+    fn attack(
+        &self,
+        p: &Prepared,
+        snapshot: &Snapshot,
+        _s: &Scenario,
+        request: &tsynth_sim::AttackRequest,
+    ) -> Result<Option<tsynth_sim::AttackReport>, Fatal> {
+        crate::attack::probe::attack_report(p, snapshot, request).map(Some)
+    }
+
     fn measure(&self, st: SeedState, _p: &Prepared) -> Values {
         m::measure(&st.into_measured())
     }

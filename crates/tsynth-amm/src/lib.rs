@@ -20,6 +20,7 @@
 
 pub mod adversary;
 pub mod agents;
+pub mod attack;
 pub mod bindings;
 pub mod demand;
 pub mod deploy;

@@ -2,6 +2,7 @@
 //! (`blocks_*`), and the domain simulated end to end (`sim_run`).
 #![allow(unreachable_pub)] // test helpers are shared between modules, not exported
 
+mod attack_search;
 mod blocks_common;
 mod blocks_deploy;
 mod blocks_exploit;

@@ -177,4 +177,68 @@ pub trait Domain: Send + Sync + 'static {
 
     /// The seed's metric values (also after a [`Fatal`] error: what was measured so far).
     fn measure(&self, seed: Self::Seed, prepared: &Self::Prepared) -> Values;
+
+    /// The domain's adversary search on one prepared candidate, at tick 0 and on forks moved
+    /// forward in time (for `tsynth attack`). `None`: the domain has no attack search.
+    fn attack(
+        &self,
+        prepared: &Self::Prepared,
+        snapshot: &Snapshot,
+        scenario: &Self::Scenario,
+        request: &AttackRequest,
+    ) -> Result<Option<AttackReport>, Fatal> {
+        let _ = (prepared, snapshot, scenario, request);
+        Ok(None)
+    }
+}
+
+/// What `tsynth attack` asks a domain's adversary search for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttackRequest {
+    /// Attack evaluations per probed state.
+    pub budget: u32,
+    /// RNG seed of the search.
+    pub seed: u64,
+    /// Start the search from the domain's templates (off: the search must find attacks
+    /// itself).
+    pub templates: bool,
+    /// The design's longest time-based schedule (seconds): a probe sits just past its end.
+    pub schedule_seconds: u64,
+}
+
+/// The best attack found at one probed state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttackProbe {
+    /// Which state: "now", "+1 day", "schedule end (30.0 days)", ...
+    pub when: String,
+    /// Seconds after tick 0.
+    pub offset_seconds: u64,
+    /// The attacker's net gain (the domain's unit, e.g. base tokens).
+    pub gain: f64,
+    /// The gain relative to what is at stake (the domain's risk metric).
+    pub risk: f64,
+    /// Attack evaluations spent, and the one that first reached the best.
+    pub evaluations: u32,
+    /// 1-based evaluation at which the best attack was first found.
+    pub found_at: u32,
+    /// Where the best attack came from (a template's name or "search").
+    pub origin: String,
+    /// The attack as numbered transactions with amounts, block and time.
+    pub lines: Vec<String>,
+}
+
+/// Every probed state of one attack search.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttackReport {
+    /// One entry per probed state.
+    pub probes: Vec<AttackProbe>,
+}
+
+impl AttackReport {
+    /// The probe with the largest risk (the earliest of equal ones).
+    pub fn worst(&self) -> Option<&AttackProbe> {
+        self.probes
+            .iter()
+            .reduce(|best, p| if p.risk > best.risk { p } else { best })
+    }
 }

@@ -30,7 +30,7 @@ pub mod time;
 pub mod tx;
 pub mod units;
 
-pub use domain::{Domain, DomainError, Fatal, Probe};
+pub use domain::{AttackProbe, AttackReport, AttackRequest, Domain, DomainError, Fatal, Probe};
 pub use engine::SeedRun;
 pub use kpi::{KpiSeries, PlotSpec};
 pub use metrics::{

@@ -131,6 +131,14 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
             record,
         )
     }
+    /// Compiles and prepares a design and runs the domain's adversary search on it
+    /// (`Ok(None)` when the domain has none). Errors say why the design could not be set up.
+    fn attack(
+        &self,
+        sources: &BTreeMap<String, String>,
+        params: &[U256],
+        request: &crate::domain::AttackRequest,
+    ) -> Result<Option<crate::domain::AttackReport>, String>;
     /// Like [`Simulate::evaluate`] for a caller that already compiled `sources` with
     /// [`Simulate::settings`], so nothing is compiled twice.
     fn evaluate_compiled(
@@ -274,6 +282,31 @@ impl<D: Domain> Simulate for Simulator<D> {
 
     fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    fn attack(
+        &self,
+        sources: &BTreeMap<String, String>,
+        params: &[U256],
+        request: &crate::domain::AttackRequest,
+    ) -> Result<Option<crate::domain::AttackReport>, String> {
+        let request_c =
+            tsynth_solc::CompileRequest::new(sources.clone()).with_settings(self.settings.clone());
+        let out = self
+            .compiler
+            .compile(&request_c)
+            .map_err(|e| format!("compile: {e}"))?;
+        let artifact = out
+            .contract(&format!("{CANDIDATE_UNIT}:{CANDIDATE_CONTRACT}"))
+            .filter(|c| !c.is_abstract())
+            .ok_or_else(|| format!("compile: no deployable `{CANDIDATE_CONTRACT}`"))?;
+        let (snapshot, prepared) = self
+            .domain
+            .prepare(&self.env, artifact, params, &self.scenario)
+            .map_err(|e| format!("set-up: {e}"))?;
+        self.domain
+            .attack(&prepared, &snapshot, &self.scenario, request)
+            .map_err(|e| format!("attack: {e}"))
     }
 
     fn evaluate_compiled(

@@ -1,0 +1,424 @@
+//! Running an attack on a fork and valuing what the attacker ends with.
+//!
+//! After its steps the attacker liquidates at realisable value, not spot value: it sells its
+//! datatokens into the pool in chunks and redeems its shares, block after block for up to
+//! [`LIQUIDATION_BLOCKS`] blocks while the design lets more out (a per-block withdrawal
+//! limit); shares still locked after that are worth nothing to it. Nobody trades against the
+//! attacker on the fork, so this is the attacker's best case: a worst case for the design.
+
+use tsynth_evm::{Address, U256, World};
+use tsynth_sim::units::{scale, to_tokens};
+
+use super::lang::{Actor, Attack, Step};
+use crate::agents::{Contracts, Fatal, Holdings, TxOutcome, send, view};
+use crate::bindings::IDataPool;
+
+/// Largest share of a pool balance one trade or stake may move (Balancer's in-ratio cap and
+/// V4's one-sided stake cap are both 1/2).
+pub const MAX_TRADE_SHARE: f64 = 0.5;
+/// Blocks the attacker keeps redeeming and selling after its last step.
+pub const LIQUIDATION_BLOCKS: u32 = 32;
+/// Seconds per block on a fork.
+pub const BLOCK_SECONDS: u64 = 12;
+/// Sell chunks per block when liquidating.
+const SELL_CHUNKS: usize = 8;
+
+/// Where an attack runs: the contracts and the two actors' accounts.
+#[derive(Debug, Clone, Copy)]
+pub struct Arena {
+    /// Pool and tokens.
+    pub contracts: Contracts,
+    /// The outside attacker's account (funded with the scenario's attacker capital).
+    pub attacker: Address,
+    /// The publisher's account.
+    pub publisher: Address,
+    /// Every base token the publisher ever owned (seed liquidity plus capital).
+    pub publisher_endowment: U256,
+}
+
+/// One executed step, for `tsynth attack`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceLine {
+    /// Block number when it ran.
+    pub block: u64,
+    /// Timestamp when it ran.
+    pub time: u64,
+    /// What it did, with amounts in tokens.
+    pub what: String,
+    /// Whether the pool accepted it.
+    pub ok: bool,
+}
+
+/// What an attack achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Net gain in base tokens at realisable value (negative: it lost money).
+    pub gain: f64,
+    /// The pool's base balance before the attack (the scale of rug risk).
+    pub pool_base: f64,
+    /// Transactions sent.
+    pub txs: u32,
+    /// The executed steps and the liquidation.
+    pub trace: Vec<TraceLine>,
+}
+
+impl Outcome {
+    /// Gain as a share of the pool's base balance, 0 when the attack does not pay.
+    pub fn risk(&self) -> f64 {
+        if self.pool_base > 0.0 && self.gain > 0.0 {
+            self.gain / self.pool_base
+        } else {
+            0.0
+        }
+    }
+}
+
+struct Run<'w> {
+    world: &'w mut World,
+    c: Contracts,
+    who: Address,
+    h: Holdings,
+    txs: u32,
+    trace: Vec<TraceLine>,
+}
+
+impl Run<'_> {
+    fn log(&mut self, what: String, ok: bool) {
+        self.trace.push(TraceLine {
+            block: self.world.block_number(),
+            time: self.world.timestamp(),
+            what,
+            ok,
+        });
+    }
+
+    fn pool(&mut self, call: &impl alloy_sol_types::SolCall<Return = U256>) -> Result<U256, Fatal> {
+        view(self.world, self.c.pool, call)
+    }
+
+    fn buy(&mut self, fraction: f64) -> Result<bool, Fatal> {
+        let cap = scale(self.pool(&IDataPool::baseBalanceCall {})?, MAX_TRADE_SHARE);
+        let base_in = scale(self.h.base.min(cap), fraction);
+        if base_in.is_zero() {
+            return Ok(false);
+        }
+        let call = IDataPool::buyDtCall {
+            baseIn: base_in,
+            minDtOut: U256::ZERO,
+        };
+        self.txs += 1;
+        let o = send(self.world, self.who, self.c.pool, &call, "attack buy")?;
+        let ok = if let TxOutcome::Ok(out) = o {
+            self.h.base -= base_in;
+            self.h.dt += out;
+            self.log(
+                format!(
+                    "buy {:.4} datatokens for {:.4} base",
+                    to_tokens(out),
+                    to_tokens(base_in)
+                ),
+                true,
+            );
+            true
+        } else {
+            self.log(
+                format!("buy for {:.4} base: refused", to_tokens(base_in)),
+                false,
+            );
+            false
+        };
+        Ok(ok)
+    }
+
+    fn sell(&mut self, fraction: f64) -> Result<bool, Fatal> {
+        let cap = scale(self.pool(&IDataPool::dtBalanceCall {})?, MAX_TRADE_SHARE);
+        let dt_in = scale(self.h.dt.min(cap), fraction);
+        if dt_in.is_zero() {
+            return Ok(false);
+        }
+        let call = IDataPool::sellDtCall {
+            dtIn: dt_in,
+            minBaseOut: U256::ZERO,
+        };
+        self.txs += 1;
+        let o = send(self.world, self.who, self.c.pool, &call, "attack sell")?;
+        let ok = if let TxOutcome::Ok(out) = o {
+            self.h.dt -= dt_in;
+            self.h.base += out;
+            self.log(
+                format!(
+                    "sell {:.4} datatokens for {:.4} base",
+                    to_tokens(dt_in),
+                    to_tokens(out)
+                ),
+                true,
+            );
+            true
+        } else {
+            self.log(
+                format!("sell {:.4} datatokens: refused", to_tokens(dt_in)),
+                false,
+            );
+            false
+        };
+        Ok(ok)
+    }
+
+    fn stake(&mut self, fraction: f64) -> Result<bool, Fatal> {
+        let cap = scale(self.pool(&IDataPool::baseBalanceCall {})?, MAX_TRADE_SHARE);
+        let base_in = scale(self.h.base.min(cap), fraction);
+        if base_in.is_zero() {
+            return Ok(false);
+        }
+        self.txs += 1;
+        let o = send(
+            self.world,
+            self.who,
+            self.c.pool,
+            &IDataPool::stakeCall { baseIn: base_in },
+            "attack stake",
+        )?;
+        let ok = if let TxOutcome::Ok(shares) = o {
+            self.h.base -= base_in;
+            self.h.shares += shares;
+            self.log(format!("stake {:.4} base", to_tokens(base_in)), true);
+            true
+        } else {
+            self.log(
+                format!("stake {:.4} base: refused", to_tokens(base_in)),
+                false,
+            );
+            false
+        };
+        Ok(ok)
+    }
+
+    fn unstake_shares(&mut self, shares: U256) -> Result<bool, Fatal> {
+        if shares.is_zero() {
+            return Ok(false);
+        }
+        self.txs += 1;
+        let o = send(
+            self.world,
+            self.who,
+            self.c.pool,
+            &IDataPool::unstakeCall { sharesIn: shares },
+            "attack unstake",
+        )?;
+        let ok = if let TxOutcome::Ok(out) = o {
+            self.h.shares -= shares;
+            self.h.base += out;
+            self.log(
+                format!(
+                    "unstake {:.4} shares for {:.4} base",
+                    to_tokens(shares),
+                    to_tokens(out)
+                ),
+                true,
+            );
+            true
+        } else {
+            self.log(
+                format!("unstake {:.4} shares: refused", to_tokens(shares)),
+                false,
+            );
+            false
+        };
+        Ok(ok)
+    }
+
+    fn unstake(&mut self, fraction: f64) -> Result<bool, Fatal> {
+        self.unstake_shares(scale(self.h.shares, fraction))
+    }
+
+    fn claim(&mut self) -> Result<bool, Fatal> {
+        if self.pool(&IDataPool::claimableCall {})?.is_zero() {
+            return Ok(false);
+        }
+        self.txs += 1;
+        let o = send(
+            self.world,
+            self.who,
+            self.c.pool,
+            &IDataPool::claimVestedCall {},
+            "attack claim",
+        )?;
+        let ok = if let TxOutcome::Ok(amount) = o {
+            self.h.dt += amount;
+            self.log(
+                format!("claim {:.4} vested datatokens", to_tokens(amount)),
+                true,
+            );
+            true
+        } else {
+            self.log("claim: refused".into(), false);
+            false
+        };
+        Ok(ok)
+    }
+
+    fn wait(&mut self, seconds: u64) {
+        let blocks = seconds.div_ceil(BLOCK_SECONDS).max(1);
+        self.world.advance(blocks, seconds.max(1));
+    }
+
+    /// Redeems as many shares as the design lets out now: all at once, else halving chunks.
+    fn redeem_now(&mut self) -> Result<bool, Fatal> {
+        let mut chunk = self.h.shares;
+        let mut any = false;
+        for _ in 0..12 {
+            if self.h.shares.is_zero() || chunk.is_zero() {
+                break;
+            }
+            let amount = chunk.min(self.h.shares);
+            if self.unstake_shares(amount)? {
+                any = true;
+            } else {
+                chunk /= U256::from(2);
+            }
+        }
+        Ok(any)
+    }
+
+    fn sell_everything(&mut self) -> Result<(), Fatal> {
+        for _ in 0..SELL_CHUNKS {
+            if self.h.dt.is_zero() || !self.sell(1.0)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Redeems shares block after block while the design lets more out; with
+    /// `sell_each_block` it also sells its datatokens in every block, else only at the end.
+    fn liquidate(&mut self, sell_each_block: bool) -> Result<(), Fatal> {
+        if sell_each_block {
+            self.sell_everything()?;
+        }
+        for block in 0..LIQUIDATION_BLOCKS {
+            if self.h.shares.is_zero() {
+                break;
+            }
+            if block > 0 {
+                self.wait(BLOCK_SECONDS);
+            }
+            let redeemed = self.redeem_now()?;
+            if sell_each_block {
+                self.sell_everything()?;
+            }
+            if !redeemed && block > 0 {
+                break;
+            }
+        }
+        self.sell_everything()
+    }
+}
+
+/// Liquidates `run` both ways — selling datatokens first, or redeeming shares first and
+/// selling at the end — on two forks, and keeps the better for the attacker: its realisable
+/// value is the best it can get out.
+fn liquidate_best(run: &mut Run<'_>) -> Result<(), Fatal> {
+    let mut fork = run.world.fork();
+    let mut alt = Run {
+        world: &mut fork,
+        c: run.c,
+        who: run.who,
+        h: run.h,
+        txs: 0,
+        trace: Vec::new(),
+    };
+    alt.liquidate(false)?;
+    let (alt_base, alt_txs, alt_trace) = (alt.h.base, alt.txs, alt.trace);
+    let before = run.trace.len();
+    run.liquidate(true)?;
+    run.txs += alt_txs;
+    if alt_base > run.h.base {
+        run.h.base = alt_base;
+        run.trace.truncate(before);
+        run.trace.extend(alt_trace);
+    }
+    Ok(())
+}
+
+/// Runs `attack` on `world` (a fork: it is changed) and values the result.
+pub fn execute(world: &mut World, arena: &Arena, attack: &Attack) -> Result<Outcome, Fatal> {
+    let c = arena.contracts;
+    let pool_base = to_tokens(view(world, c.pool, &IDataPool::baseBalanceCall {})?);
+    let balance = |world: &mut World, token: Address, who: Address| {
+        tsynth_sim::stats::count_call();
+        world.erc20_balance(token, who).map_err(|source| Fatal {
+            what: "read attacker balance".into(),
+            source,
+        })
+    };
+    let (who, h, start) = match attack.actor {
+        Actor::Outsider => {
+            let all = balance(world, c.base, arena.attacker)?;
+            let base = scale(all, attack.capital.clamp(0.0, 1.0));
+            (
+                arena.attacker,
+                Holdings {
+                    base,
+                    ..Holdings::default()
+                },
+                base,
+            )
+        }
+        Actor::Publisher => {
+            let h = Holdings {
+                base: balance(world, c.base, arena.publisher)?,
+                dt: balance(world, c.dt, arena.publisher)?,
+                shares: view(
+                    world,
+                    c.pool,
+                    &IDataPool::sharesOfCall {
+                        who: arena.publisher,
+                    },
+                )?,
+            };
+            (arena.publisher, h, arena.publisher_endowment)
+        }
+    };
+    let mut run = Run {
+        world,
+        c,
+        who,
+        h,
+        txs: 0,
+        trace: Vec::new(),
+    };
+    for step in &attack.steps {
+        match *step {
+            Step::Buy(x) => {
+                run.buy(x)?;
+            }
+            Step::Sell(x) => {
+                run.sell(x)?;
+            }
+            Step::Stake(x) => {
+                run.stake(x)?;
+            }
+            Step::Unstake(x) => {
+                run.unstake(x)?;
+            }
+            Step::Claim => {
+                if attack.actor == Actor::Publisher {
+                    run.claim()?;
+                }
+            }
+            Step::Wait(s) => {
+                run.wait(s);
+                let what = format!("wait {}", super::lang::fmt_duration(s));
+                run.log(what, true);
+            }
+        }
+    }
+    liquidate_best(&mut run)?;
+    let end = to_tokens(run.h.base);
+    Ok(Outcome {
+        gain: end - to_tokens(start),
+        pool_base,
+        txs: run.txs,
+        trace: run.trace,
+    })
+}

@@ -1,0 +1,211 @@
+//! The attack search (issue #13) on the July-2022 setting: a 50/50 pool with B = D = 1000
+//! and an outside attacker with 1000 base tokens (`scenarios/exploit.toml`). Each test states
+//! its search budget; each fails if the search regresses.
+
+use std::path::Path;
+
+use crate::blocks_common::{Block, block, compile, fixture, wad};
+use tsynth_amm::Scenario;
+use tsynth_amm::attack::{Actor, Arena, Attack, Found, SearchSettings, Step, execute, search};
+use tsynth_amm::setup::{self, Prepared};
+use tsynth_evm::{Snapshot, U256};
+
+fn exploit_scenario() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/exploit.toml");
+    let s = Scenario::load(&path).expect("scenario parses");
+    // The reference numbers below are for this setting.
+    assert_eq!(s.pool.initial_base.get(), 1000.0);
+    assert_eq!(s.pool.initial_price.get(), 1.0);
+    assert_eq!(s.adversaries.attacker_capital.get(), 1000.0);
+    s
+}
+
+fn v4_with(fee: &str, staking: &'static str, guard: Block<'static>) -> Vec<Block<'static>> {
+    vec![
+        block("pricing", "ConstantWeights", &[wad("0.5")]),
+        block("fee", "FixedFee", &[wad(fee), wad(fee)]),
+        block("staking", staking, &[]),
+        guard,
+        block("allocation", "NoAllocation", &[]),
+        block("limit", "NoLimit", &[]),
+    ]
+}
+
+fn prepared(blocks: &[Block<'_>]) -> (Snapshot, Prepared) {
+    let (art, params) = compile(blocks).expect("compiles");
+    setup::prepare(&fixture().1, &art, &params, &exploit_scenario()).expect("set-up")
+}
+
+fn arena(p: &Prepared) -> Arena {
+    Arena {
+        contracts: p.contracts,
+        attacker: p.attacker,
+        publisher: p.publisher,
+        publisher_endowment: p.publisher_endowment,
+    }
+}
+
+fn run_search(blocks: &[Block<'_>], settings: &SearchSettings, delays: &[u64]) -> Found {
+    let (snap, p) = prepared(blocks);
+    let world = snap.to_world();
+    search(&world, &arena(&p), settings, &[], delays).expect("search runs")
+}
+
+#[test]
+fn the_july_2022_loop_as_an_attack_nets_111_at_fee_0() {
+    let (snap, p) = prepared(&v4_with(
+        "0",
+        "LinearOneSided",
+        block("guard", "NoGuard", &[]),
+    ));
+    let mut world = snap.to_world();
+    let loop_ = Attack {
+        actor: Actor::Outsider,
+        capital: 1.0,
+        steps: vec![
+            Step::Stake(1.0),
+            Step::Buy(1.0),
+            Step::Unstake(1.0),
+            Step::Sell(1.0),
+        ],
+        origin: "reference".into(),
+    };
+    let o = execute(&mut world, &arena(&p), &loop_).expect("runs");
+    assert!((o.gain - 111.111).abs() < 0.01, "gain {}", o.gain);
+    assert!((o.risk() - 0.111_11).abs() < 1e-4, "{}", o.risk());
+}
+
+/// Budget: 600 attack evaluations, templates off: the search must find the loop itself.
+#[test]
+fn without_templates_the_search_finds_the_july_2022_loop_on_v4() {
+    let settings = SearchSettings {
+        budget: 600,
+        templates: false,
+        seed: 7,
+        ..SearchSettings::default()
+    };
+    let found = run_search(
+        &v4_with("0", "LinearOneSided", block("guard", "NoGuard", &[])),
+        &settings,
+        &[],
+    );
+    assert!(
+        found.outcome.gain >= 0.9 * 111.111,
+        "best {:.3} after {} evaluations: {:?}",
+        found.outcome.gain,
+        found.evaluations,
+        found.attack
+    );
+    let first = found.first_reaching(0.9 * 111.111).expect("reached");
+    assert!(first <= found.found_at);
+    let kinds: Vec<&Step> = found.attack.steps.iter().collect();
+    assert!(
+        kinds.iter().any(|s| matches!(s, Step::Stake(_))),
+        "{kinds:?}"
+    );
+    assert!(kinds.iter().any(|s| matches!(s, Step::Buy(_))), "{kinds:?}");
+}
+
+/// Budget: 300 evaluations with templates. The July-2022 blind spots: a 60 s lock-up only
+/// delays the loop, a 5%-per-block withdrawal limit only spreads the unstake over blocks.
+#[test]
+fn a_lock_up_or_a_withdrawal_limit_does_not_stop_the_loop() {
+    let settings = SearchSettings {
+        budget: 300,
+        seed: 1,
+        ..SearchSettings::default()
+    };
+    let locked = run_search(
+        &v4_with(
+            "0.001",
+            "LinearOneSided",
+            block("guard", "LockUp", &[U256::from(60u64)]),
+        ),
+        &settings,
+        &[60],
+    );
+    assert!(
+        locked.outcome.risk() >= 0.10,
+        "lock-up: risk {:.4} by {:?}",
+        locked.outcome.risk(),
+        locked.attack
+    );
+    assert!(locked.attack.waits() >= 1, "{:?}", locked.attack);
+    let limited = run_search(
+        &v4_with(
+            "0.001",
+            "LinearOneSided",
+            block("guard", "WithdrawLimit", &[wad("0.05")]),
+        ),
+        &settings,
+        &[],
+    );
+    assert!(
+        limited.outcome.risk() >= 0.10,
+        "withdraw limit: risk {:.4} by {:?}",
+        limited.outcome.risk(),
+        limited.attack
+    );
+    // the liquidation had to span several blocks
+    let blocks: std::collections::BTreeSet<u64> =
+        limited.outcome.trace.iter().map(|t| t.block).collect();
+    assert!(blocks.len() >= 5, "{:?}", limited.outcome.trace);
+}
+
+/// Budget: 400 evaluations with templates, per design. Balancer-math staking charges the
+/// trade's price impact on the way in and out: with nonzero fees nothing nets more than
+/// rounding.
+#[test]
+fn balancer_math_staking_with_fees_leaves_nothing_to_take() {
+    let settings = SearchSettings {
+        budget: 400,
+        seed: 3,
+        ..SearchSettings::default()
+    };
+    for staking in ["BalancerJoin", "BalancerOneSided"] {
+        let found = run_search(
+            &v4_with("0.001", staking, block("guard", "NoGuard", &[])),
+            &settings,
+            &[],
+        );
+        assert!(
+            found.outcome.gain < 1e-6,
+            "{staking}: {:.9} by {:?}",
+            found.outcome.gain,
+            found.attack
+        );
+    }
+}
+
+#[test]
+fn same_seed_same_attack_whatever_the_thread_count() {
+    let settings = SearchSettings {
+        budget: 120,
+        seed: 11,
+        ..SearchSettings::default()
+    };
+    let blocks = v4_with(
+        "0.001",
+        "LinearOneSided",
+        block("guard", "LockUp", &[U256::from(60u64)]),
+    );
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run_search(&blocks, &settings, &[60]))
+    };
+    let (a, b) = (in_pool(1), in_pool(2));
+    assert_eq!(a.attack, b.attack);
+    assert_eq!(a.outcome, b.outcome);
+    let other = run_search(
+        &blocks,
+        &SearchSettings {
+            seed: 12,
+            ..settings.clone()
+        },
+        &[60],
+    );
+    assert_eq!(other.evaluations, a.evaluations);
+}

@@ -1,0 +1,95 @@
+//! `tsynth attack`: the domain's adversary search on one design, at tick 0 and on forks
+//! moved forward in time, printing the worst attack found at each state as numbered
+//! transactions with amounts, block and time.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use tsynth_sim::AttackRequest;
+
+use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
+
+/// Arguments of `tsynth attack`.
+#[derive(Debug, clap::Args)]
+#[command(mut_arg("scenario", |a| a.help("Scenario file (default: scenarios/default.toml): the pool's opening state and the attacker's capital")))]
+#[command(mut_arg("seeds", |a| a.hide(true)))]
+#[command(mut_arg("out", |a| a.hide(true)))]
+pub struct Args {
+    /// Design file (e.g. designs/ocean-v4.toml).
+    #[arg(long)]
+    pub design: PathBuf,
+    /// Attack evaluations per probed state.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub budget: u32,
+    /// Seed of the search (same seed, same attacks).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Do not start from the templates (rug pull, July-2022 loop, delayed loops): the search
+    /// must find every attack itself.
+    #[arg(long)]
+    pub no_templates: bool,
+    /// Flags shared with `sim`, `evolve` and `tune`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs `tsynth attack`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    args.common.init_threads(None)?;
+    let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
+    let (library, emitted) = super::design::emit_file(&args.design)?;
+    let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
+    let request = AttackRequest {
+        budget: args.budget,
+        seed: args.seed,
+        templates: !args.no_templates,
+        schedule_seconds: emitted.schedule_seconds,
+    };
+    let started = Instant::now();
+    let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
+        Ok(Some(r)) => r,
+        Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
+        Err(e) => bail!("{}: {e}", args.design.display()),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let mut o = std::io::stdout().lock();
+    writeln!(
+        o,
+        "attack search on {} ({} evaluations per state, seed {}, templates {})",
+        args.design.display(),
+        args.budget,
+        args.seed,
+        if request.templates { "on" } else { "off" }
+    )?;
+    let mut evaluations = 0;
+    for p in &report.probes {
+        evaluations += p.evaluations;
+        writeln!(o)?;
+        writeln!(
+            o,
+            "state {}: best gain {:.4} = risk {:.4} of the pool's base (found at evaluation {} of {})",
+            p.when, p.gain, p.risk, p.found_at, p.evaluations
+        )?;
+        if p.gain > 0.0 {
+            for l in &p.lines {
+                writeln!(o, "  {l}")?;
+            }
+        } else {
+            writeln!(o, "  no attack found that pays")?;
+        }
+    }
+    if let Some(w) = report.worst() {
+        writeln!(o)?;
+        writeln!(
+            o,
+            "rug risk {:.4} (worst state: {}); {evaluations} attack evaluations in {secs:.1} s ({:.0}/s)",
+            w.risk,
+            w.when,
+            evaluations as f64 / secs.max(1e-9)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
