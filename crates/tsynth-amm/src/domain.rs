@@ -478,12 +478,13 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     }
     if !st.cfg.attacker_capital.is_zero() && st.cfg.attacker_max_loops > 0 {
         let mut fork = probe.fork();
-        gain = gain.max(adversary::stake_loop(
+        gain = gain.max(adversary::patient_stake_loop(
             &mut fork,
             &c,
             crate::setup::ATTACKER,
             st.cfg.attacker_capital,
             st.cfg.attacker_max_loops,
+            st.cfg.seconds_per_block,
         )?);
     }
     let base = to_tokens(pool_base);

@@ -361,3 +361,21 @@ fn a_schedule_past_the_horizon_is_infeasible_by_default() {
     assert!(year.violation >= 0.8);
     assert_eq!(month.mean["horizon_coverage"], 1.0);
 }
+
+#[test]
+fn guards_that_only_delay_the_july_2022_loop_do_not_hide_it() {
+    let sim = simulator(market(6, 2));
+    let linear = |guard: Block<'static>| {
+        let mut d = with(STAKING, block("staking", "LinearOneSided", &[]));
+        d[GUARD] = guard;
+        d
+    };
+    for guard in [
+        block("guard", "LockUp", &[seconds(1)]),
+        block("guard", "WithdrawLimit", &[wad("0.05")]),
+    ] {
+        let name = guard.name;
+        let r = score(&sim, &linear(guard), &[1]);
+        assert!(r.mean["rug_risk"] > 0.05, "{name}: {}", r.mean["rug_risk"]);
+    }
+}
