@@ -134,9 +134,10 @@ pub fn stake_loop(
 }
 
 /// The patient July-2022 loop: like [`stake_loop`], but the attacker waits out a lock-up
-/// between its stake and the buy → unstake → sell (the lock only delays it), and unstakes
-/// across blocks when a per-block withdrawal limit refuses (nobody trades on the fork in
-/// between, so the price it inflated stays) — the blind spots of a one-block script
+/// between its stake and the buy → unstake → sell (the lock only delays it), buys across
+/// blocks when a per-block buy cap refuses, and unstakes across blocks when a per-block
+/// withdrawal limit refuses (nobody trades on the fork in between, so the price it inflated
+/// stays) — the blind spots of a one-block script
 /// (`shared/reference/attacks.md`). `seconds_per_block` sets the warps.
 pub fn patient_stake_loop(
     world: &mut World,
@@ -195,7 +196,12 @@ fn loop_with(
         }
         let pool_base = view(world, c.pool, &IDataPool::baseBalanceCall {})?;
         let buy_in = h.base.min(share_of(pool_base, MAX_TRADE_SHARE));
-        crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
+        match patience {
+            Some(spb) => patient_buy(world, c, attacker, &mut h, buy_in, spb)?,
+            None => {
+                crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
+            }
+        }
         match patience {
             Some(spb) => {
                 crate::probes::exit_all(world, c, attacker, &mut h, spb)?;
@@ -241,4 +247,52 @@ fn wait_out_lock(
             source,
         }),
     }
+}
+
+/// Buys with `amount` base tokens across blocks when a per-block buy cap refuses: each block
+/// it buys what the cap still allows (`BuyCapExceeded.available`), at most 16 blocks.
+fn patient_buy(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    amount: U256,
+    seconds_per_block: u64,
+) -> Result<(), Fatal> {
+    let mut left = amount.min(h.base);
+    let mut chunk = left;
+    for _ in 0..16 {
+        if left.is_zero() || chunk.is_zero() {
+            break;
+        }
+        let base_in = chunk.min(left);
+        let call = IDataPool::buyDtCall {
+            baseIn: base_in,
+            minDtOut: U256::ZERO,
+        };
+        tsynth_sim::stats::count_call();
+        match world.call_sol(who, c.pool, &call) {
+            Ok(dt) => {
+                h.base -= base_in;
+                h.dt += dt;
+                left -= base_in;
+            }
+            Err(tsynth_evm::EvmError::Revert(r)) => {
+                match r.decode_custom::<crate::agents::BuyCapExceeded>() {
+                    Some(cap) if !cap.available.is_zero() => chunk = cap.available,
+                    Some(_) => {}
+                    None => chunk /= U256::from(2),
+                }
+                crate::probes::warp(world, seconds_per_block, seconds_per_block);
+            }
+            Err(tsynth_evm::EvmError::Halt { .. }) => chunk /= U256::from(2),
+            Err(source) => {
+                return Err(Fatal {
+                    what: "attacker buy".into(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
 }

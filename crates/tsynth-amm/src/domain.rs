@@ -115,6 +115,7 @@ impl Domain for AmmDomain {
                 Constraint::at_least(m::SEED_RECOVERY, t.min_seed_recovery.get()),
                 Constraint::at_most(m::TOTAL_FEE, t.max_total_fee.get()),
                 Constraint::at_least(m::CONSUMERS_SERVED, t.min_consumers_served.get()),
+                Constraint::at_least(m::CONSUME_RATE, t.min_consume_rate.get()),
                 Constraint::at_most(m::HONEST_REVERT_RATE, t.max_honest_revert_rate.get()),
                 Constraint::at_least(m::HORIZON_COVERAGE, 1.0),
             ],
