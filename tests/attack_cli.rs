@@ -20,6 +20,8 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
         "scenarios/exploit.toml",
         "--budget",
         "60",
+        "--after-ticks",
+        "0",
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let s = text(&o.stdout);
@@ -44,6 +46,8 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
         "scenarios/exploit.toml",
         "--budget",
         "60",
+        "--after-ticks",
+        "0",
     ]);
     let strip = |t: &str| {
         t.lines()
@@ -52,6 +56,25 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
             .join("\n")
     };
     assert_eq!(strip(&s), strip(&text(&again.stdout)));
+}
+
+#[test]
+fn by_default_the_attack_follows_the_whole_honest_run() {
+    let o = attack(&[
+        "--design",
+        "designs/ocean-v4.toml",
+        "--scenario",
+        "scenarios/exploit.toml",
+        "--budget",
+        "40",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("after 200 tick(s) of the honest market (seed 1)"),
+        "{s}"
+    );
+    assert!(s.contains("rug risk 0."), "{s}");
 }
 
 #[test]

@@ -27,6 +27,13 @@ pub struct Args {
     /// Seed of the search (same seed, same attacks).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Ticks of the honest market before the attack (default: the scenario's whole run; 0
+    /// attacks the freshly launched pool, where only the publisher's seed is at stake).
+    #[arg(long, value_name = "N")]
+    pub after_ticks: Option<u32>,
+    /// Scenario seed of that honest run.
+    #[arg(long, default_value_t = 1)]
+    pub market_seed: u64,
     /// Do not start from the templates (rug pull, July-2022 loop, delayed loops): the search
     /// must find every attack itself.
     #[arg(long)]
@@ -47,6 +54,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         seed: args.seed,
         templates: !args.no_templates,
         schedule_seconds: emitted.schedule_seconds,
+        after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
+        market_seed: args.market_seed,
     };
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
@@ -58,8 +67,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut o = std::io::stdout().lock();
     writeln!(
         o,
-        "attack search on {} ({} evaluations per state, seed {}, templates {})",
+        "attack search on {} after {} tick(s) of the honest market (seed {}): {} evaluations per state, search seed {}, templates {}",
         args.design.display(),
+        request.after_ticks.min(sim.run_spec().ticks),
+        request.market_seed,
         args.budget,
         args.seed,
         if request.templates { "on" } else { "off" }

@@ -209,3 +209,77 @@ fn same_seed_same_attack_whatever_the_thread_count() {
     );
     assert_eq!(other.evaluations, a.evaluations);
 }
+
+/// Budget: 100 evaluations per state, templates on. A premine that unlocks 60 days after
+/// launch (cliff 60 days, then 10 x D0 at once) is invisible at launch, at +1 day and at +7
+/// days, and the probe just past the schedule's end finds the dump — once honest buyers have
+/// put base tokens in (before that only the publisher's own seed is in the pool).
+#[test]
+fn a_late_unlocking_premine_is_found_by_the_time_warped_probe() {
+    let day = 86_400u64;
+    let blocks = vec![
+        block("pricing", "ConstantWeights", &[wad("0.5")]),
+        block("fee", "FixedFee", &[wad("0.001"), wad("0.001")]),
+        block("staking", "BalancerOneSided", &[]),
+        block("guard", "NoGuard", &[]),
+        block(
+            "allocation",
+            "CliffVesting",
+            &[wad("10"), U256::from(60 * day), U256::from(30 * day)],
+        ),
+        block("limit", "NoLimit", &[]),
+    ];
+    let (snap, p) = prepared(&blocks);
+    let mut world = snap.to_world();
+    // an honest buyer puts 500 base tokens into the pool
+    let mut buyer = tsynth_amm::agents::Holdings {
+        base: tsynth_sim::units::to_wei(1e6),
+        ..Default::default()
+    };
+    let mut counts = tsynth_amm::agents::TxCounts::default();
+    let bought = tsynth_amm::agents::buy(
+        &mut world,
+        &p.contracts,
+        p.prober,
+        &mut buyer,
+        &mut counts,
+        tsynth_sim::units::to_wei(500.0),
+    )
+    .unwrap();
+    assert!(bought);
+    let request = tsynth_sim::AttackRequest {
+        budget: 100,
+        seed: 5,
+        templates: true,
+        schedule_seconds: 60 * day,
+        after_ticks: 0,
+        market_seed: 1,
+    };
+    let report = tsynth_amm::attack::probe::attack_report(&p, &world, 0, &request).expect("runs");
+    let when: Vec<&str> = report.probes.iter().map(|p| p.when.as_str()).collect();
+    assert_eq!(
+        when,
+        [
+            "now",
+            "+1 day",
+            "+7 days",
+            "schedule end (60.0 days after launch)"
+        ]
+    );
+    // Before the unlock the publisher can only withdraw its liquidity (with the buyer's
+    // trade income in it); after it, it dumps ten times the pool's datatokens on the buyer.
+    let early = report.probes[..3]
+        .iter()
+        .map(|p| p.risk)
+        .fold(0.0, f64::max);
+    assert!(early < 0.15, "{:?}", report.probes);
+    let late = &report.probes[3];
+    assert!(
+        late.risk >= 0.3,
+        "schedule end: {:.4} by {:?}",
+        late.risk,
+        late.lines
+    );
+    assert!(late.lines[0].starts_with("publisher"), "{:?}", late.lines);
+    assert_eq!(report.worst().unwrap().when, late.when);
+}

@@ -180,14 +180,18 @@ pub trait Domain: Send + Sync + 'static {
 
     /// The domain's adversary search on one prepared candidate, at tick 0 and on forks moved
     /// forward in time (for `tsynth attack`). `None`: the domain has no attack search.
+    ///
+    /// `world` is the state after the honest market ran [`AttackRequest::after_ticks`] ticks
+    /// (`seed` is that run's state, `None` at tick 0); every attack runs on a fork of it.
     fn attack(
         &self,
         prepared: &Self::Prepared,
-        snapshot: &Snapshot,
+        seed: Option<&Self::Seed>,
+        world: &World,
         scenario: &Self::Scenario,
         request: &AttackRequest,
     ) -> Result<Option<AttackReport>, Fatal> {
-        let _ = (prepared, snapshot, scenario, request);
+        let _ = (prepared, seed, world, scenario, request);
         Ok(None)
     }
 }
@@ -202,8 +206,15 @@ pub struct AttackRequest {
     /// Start the search from the domain's templates (off: the search must find attacks
     /// itself).
     pub templates: bool,
-    /// The design's longest time-based schedule (seconds): a probe sits just past its end.
+    /// The design's longest time-based schedule (seconds after launch): a probe sits just
+    /// past its end.
     pub schedule_seconds: u64,
+    /// Ticks of the honest market (scenario seed [`AttackRequest::market_seed`]) before the
+    /// attack: 0 attacks the freshly launched pool, where only the publisher's own seed is at
+    /// stake.
+    pub after_ticks: u32,
+    /// The scenario seed of that honest run.
+    pub market_seed: u64,
 }
 
 /// The best attack found at one probed state.
@@ -211,7 +222,7 @@ pub struct AttackRequest {
 pub struct AttackProbe {
     /// Which state: "now", "+1 day", "schedule end (30.0 days)", ...
     pub when: String,
-    /// Seconds after tick 0.
+    /// Seconds after the attacked state.
     pub offset_seconds: u64,
     /// The attacker's net gain (the domain's unit, e.g. base tokens).
     pub gain: f64,

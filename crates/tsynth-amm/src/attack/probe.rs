@@ -3,7 +3,7 @@
 //! bomb — an allocation that vests or unlocks late, an auction that ends — is seen even when
 //! it sits past the simulated horizon. This is what `tsynth attack` runs.
 
-use tsynth_evm::Snapshot;
+use tsynth_evm::World;
 use tsynth_sim::{AttackProbe, AttackReport, AttackRequest};
 
 use super::exec::{Arena, BLOCK_SECONDS};
@@ -15,26 +15,33 @@ use crate::setup::Prepared;
 /// One day in seconds.
 const DAY: u64 = 86_400;
 
-/// The states probed: (label, seconds after tick 0).
-pub fn probe_times(schedule_seconds: u64) -> Vec<(String, u64)> {
+/// The states probed: (label, seconds after the attacked state), for a state `elapsed`
+/// seconds after launch and a design whose longest schedule ends `schedule_seconds` after
+/// launch (the schedule-end probe is left out when that end has passed).
+pub fn probe_times(schedule_seconds: u64, elapsed: u64) -> Vec<(String, u64)> {
     let mut t = vec![
         ("now".to_string(), 0),
         ("+1 day".to_string(), DAY),
         ("+7 days".to_string(), 7 * DAY),
     ];
-    if schedule_seconds > 0 && ![0, DAY, 7 * DAY].contains(&(schedule_seconds + BLOCK_SECONDS)) {
+    let end = (schedule_seconds + BLOCK_SECONDS).saturating_sub(elapsed);
+    if schedule_seconds > 0 && end > 0 && ![0, DAY, 7 * DAY].contains(&end) {
         t.push((
-            format!("schedule end ({})", fmt_duration(schedule_seconds)),
-            schedule_seconds + BLOCK_SECONDS,
+            format!(
+                "schedule end ({} after launch)",
+                fmt_duration(schedule_seconds)
+            ),
+            end,
         ));
     }
     t
 }
 
-/// Runs the search at every probed state of `prepared`'s tick-0 `snapshot`.
+/// Runs the search at every probed state of `world` (`elapsed` seconds after launch).
 pub fn attack_report(
     prepared: &Prepared,
-    snapshot: &Snapshot,
+    world: &World,
+    elapsed: u64,
     request: &AttackRequest,
 ) -> Result<AttackReport, Fatal> {
     let arena = Arena {
@@ -54,8 +61,8 @@ pub fn attack_report(
         .filter(|&d| d > 0)
         .collect();
     let mut probes = Vec::new();
-    for (when, offset) in probe_times(request.schedule_seconds) {
-        let mut world = snapshot.to_world();
+    for (when, offset) in probe_times(request.schedule_seconds, elapsed) {
+        let mut world = world.fork();
         if offset > 0 {
             world.advance(offset.div_ceil(BLOCK_SECONDS), offset);
         }
