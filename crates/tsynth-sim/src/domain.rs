@@ -53,12 +53,47 @@ pub struct Fatal {
 #[derive(Debug)]
 pub struct Probe<'a> {
     world: &'a mut World,
+    schedule_seconds: u64,
+    elapsed_seconds: u64,
+    seconds_per_block: u32,
 }
 
 impl<'a> Probe<'a> {
-    /// Wraps the main world for one probe.
-    pub(crate) fn new(world: &'a mut World) -> Self {
-        Self { world }
+    /// Wraps the main world for one probe, `elapsed_seconds` after launch, of a design whose
+    /// longest schedule ends `schedule_seconds` after launch.
+    pub(crate) fn new(
+        world: &'a mut World,
+        schedule_seconds: u64,
+        elapsed_seconds: u64,
+        seconds_per_block: u32,
+    ) -> Self {
+        Self {
+            world,
+            schedule_seconds,
+            elapsed_seconds,
+            seconds_per_block,
+        }
+    }
+
+    /// The design's longest time-based schedule, seconds after launch (0: none).
+    pub fn schedule_seconds(&self) -> u64 {
+        self.schedule_seconds
+    }
+
+    /// Seconds since launch (tick 0) at this probe.
+    pub fn elapsed_seconds(&self) -> u64 {
+        self.elapsed_seconds
+    }
+
+    /// A fork moved `seconds` forward (block number by the scenario's block time), to see
+    /// what the state allows later: a lock that has expired, a schedule that has ended.
+    pub fn fork_ahead(&self, seconds: u64) -> World {
+        let mut w = self.world.fork();
+        if seconds > 0 {
+            let blocks = seconds.div_ceil(u64::from(self.seconds_per_block.max(1)));
+            w.advance(blocks.max(1), seconds);
+        }
+        w
     }
 
     /// A copy of the current state to act on (an adversary's fork).

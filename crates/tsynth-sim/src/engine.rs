@@ -137,8 +137,10 @@ impl<D: Domain> Candidate<'_, D> {
                 record_row(st, world, tick).map_err(at(tick))?;
             }
             if run.probe_interval > 0 && tick.is_multiple_of(run.probe_interval) {
-                d.probe(st, &mut Probe::new(world), tick)
-                    .map_err(at(tick))?;
+                let elapsed = u64::from(tick) * u64::from(run.seconds_per_tick);
+                let mut probe =
+                    Probe::new(world, self.schedule_seconds, elapsed, run.seconds_per_block);
+                d.probe(st, &mut probe, tick).map_err(at(tick))?;
             }
         }
         if last < run.ticks {

@@ -100,3 +100,55 @@ pub fn attack_report(
     }
     Ok(AttackReport { probes })
 }
+
+/// What a simulation probe's attack screen found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screened {
+    /// The worst risk (gain over the pool's base balance at the attacked state).
+    pub risk: f64,
+    /// The attack that reached it (`None` when nothing paid).
+    pub attack: Option<super::lang::Attack>,
+    /// Attack evaluations spent.
+    pub evaluations: u32,
+}
+
+/// The attack screen a simulation probe runs: the templates (rug pull, the July-2022 loop,
+/// loops delayed past locks and the design's schedule) and `extra` evaluations of search,
+/// on a fork of the probe's state and, while the design's schedule has not ended, on a fork
+/// just past its end. Deterministic given `seed`.
+pub fn screen(
+    probe: &tsynth_sim::Probe<'_>,
+    arena: &Arena,
+    extra: u32,
+    seed: u64,
+) -> Result<Screened, Fatal> {
+    let schedule = probe.schedule_seconds();
+    let delays: Vec<u64> = [schedule].into_iter().filter(|&d| d > 0).collect();
+    let settings = SearchSettings {
+        budget: super::search::templates(&delays).len() as u32 + extra,
+        templates: true,
+        seed,
+        ..SearchSettings::default()
+    };
+    let mut out = Screened {
+        risk: 0.0,
+        attack: None,
+        evaluations: 0,
+    };
+    let to_end = (schedule + BLOCK_SECONDS).saturating_sub(probe.elapsed_seconds());
+    let mut states = vec![0];
+    if schedule > 0 && to_end > 0 {
+        states.push(to_end);
+    }
+    for ahead in states {
+        let world = probe.fork_ahead(ahead);
+        let found = search(&world, arena, &settings, &[], &delays)?;
+        out.evaluations += found.evaluations;
+        let risk = found.outcome.risk();
+        if risk > out.risk {
+            out.risk = risk;
+            out.attack = Some(found.attack);
+        }
+    }
+    Ok(out)
+}
