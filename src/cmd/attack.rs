@@ -81,8 +81,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         writeln!(o)?;
         writeln!(
             o,
-            "state {}: best gain {:.4} = risk {:.4} of the pool's base (found at evaluation {} of {})",
-            p.when, p.gain, p.risk, p.found_at, p.evaluations
+            "state {}: best gain {:.4}, honest holders lose {:.4}: risk {:.4} of the pool's base (found at evaluation {} of {})",
+            p.when, p.gain, p.victim_loss, p.risk, p.found_at, p.evaluations
         )?;
         if p.gain > 0.0 {
             for l in &p.lines {
