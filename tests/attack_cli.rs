@@ -20,6 +20,8 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
         "scenarios/exploit.toml",
         "--budget",
         "60",
+        "--after-ticks",
+        "0",
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let s = text(&o.stdout);
@@ -44,6 +46,8 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
         "scenarios/exploit.toml",
         "--budget",
         "60",
+        "--after-ticks",
+        "0",
     ]);
     let strip = |t: &str| {
         t.lines()
@@ -52,6 +56,25 @@ fn v4s_attack_reads_as_the_july_2022_loop() {
             .join("\n")
     };
     assert_eq!(strip(&s), strip(&text(&again.stdout)));
+}
+
+#[test]
+fn by_default_the_attack_follows_the_whole_honest_run() {
+    let o = attack(&[
+        "--design",
+        "designs/ocean-v4.toml",
+        "--scenario",
+        "scenarios/exploit.toml",
+        "--budget",
+        "40",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("after 200 tick(s) of the honest market (seed 1)"),
+        "{s}"
+    );
+    assert!(s.contains("rug risk 0."), "{s}");
 }
 
 #[test]
@@ -67,4 +90,24 @@ fn a_domain_without_an_attack_search_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(e.contains("domain `vault` has no adversary search"), "{e}");
+}
+
+#[test]
+fn every_feasible_front_member_of_a_run_is_checked() {
+    let f = crate::front_support::shared_run();
+    let o = attack(&["--run", f.run.to_str().unwrap(), "--budget", "8"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("feasible member(s) checked with 8 evaluations per state"),
+        "{s}"
+    );
+    assert!(s.contains("stored rug_risk"), "{s}");
+    let bad = attack(&[
+        "--run",
+        f.run.to_str().unwrap(),
+        "--design",
+        "designs/ocean-v4.toml",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
 }

@@ -365,11 +365,14 @@ impl Domain for AmmDomain {
     fn attack(
         &self,
         p: &Prepared,
-        snapshot: &Snapshot,
-        _s: &Scenario,
+        _seed: Option<&SeedState>,
+        world: &World,
+        s: &Scenario,
         request: &tsynth_sim::AttackRequest,
     ) -> Result<Option<tsynth_sim::AttackReport>, Fatal> {
-        crate::attack::probe::attack_report(p, snapshot, request).map(Some)
+        let ticks = u64::from(request.after_ticks.min(s.run.ticks));
+        let elapsed = ticks * u64::from(s.run.seconds_per_tick);
+        crate::attack::probe::attack_report(p, world, elapsed, request).map(Some)
     }
 
     fn measure(&self, st: SeedState, _p: &Prepared) -> Values {

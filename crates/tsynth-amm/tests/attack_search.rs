@@ -209,3 +209,129 @@ fn same_seed_same_attack_whatever_the_thread_count() {
     );
     assert_eq!(other.evaluations, a.evaluations);
 }
+
+/// Budget: 100 evaluations per state, templates on. A premine that unlocks 60 days after
+/// launch (cliff 60 days, then 10 x D0 at once) is invisible at launch, at +1 day and at +7
+/// days, and the probe just past the schedule's end finds the dump — once honest buyers have
+/// put base tokens in (before that only the publisher's own seed is in the pool).
+#[test]
+fn a_late_unlocking_premine_is_found_by_the_time_warped_probe() {
+    let day = 86_400u64;
+    let blocks = vec![
+        block("pricing", "ConstantWeights", &[wad("0.5")]),
+        block("fee", "FixedFee", &[wad("0.001"), wad("0.001")]),
+        block("staking", "BalancerOneSided", &[]),
+        block("guard", "NoGuard", &[]),
+        block(
+            "allocation",
+            "CliffVesting",
+            &[wad("10"), U256::from(60 * day), U256::from(30 * day)],
+        ),
+        block("limit", "NoLimit", &[]),
+    ];
+    let (snap, p) = prepared(&blocks);
+    let mut world = snap.to_world();
+    // an honest buyer puts 500 base tokens into the pool
+    let mut buyer = tsynth_amm::agents::Holdings {
+        base: tsynth_sim::units::to_wei(1e6),
+        ..Default::default()
+    };
+    let mut counts = tsynth_amm::agents::TxCounts::default();
+    let bought = tsynth_amm::agents::buy(
+        &mut world,
+        &p.contracts,
+        p.prober,
+        &mut buyer,
+        &mut counts,
+        tsynth_sim::units::to_wei(500.0),
+    )
+    .unwrap();
+    assert!(bought);
+    let request = tsynth_sim::AttackRequest {
+        budget: 100,
+        seed: 5,
+        templates: true,
+        schedule_seconds: 60 * day,
+        after_ticks: 0,
+        market_seed: 1,
+    };
+    let report = tsynth_amm::attack::probe::attack_report(&p, &world, 0, &request).expect("runs");
+    let when: Vec<&str> = report.probes.iter().map(|p| p.when.as_str()).collect();
+    assert_eq!(
+        when,
+        [
+            "now",
+            "+1 day",
+            "+7 days",
+            "schedule end (60.0 days after launch)"
+        ]
+    );
+    // Before the unlock the publisher can only withdraw its liquidity (with the buyer's
+    // trade income in it); after it, it dumps ten times the pool's datatokens on the buyer.
+    let early = report.probes[..3]
+        .iter()
+        .map(|p| p.risk)
+        .fold(0.0, f64::max);
+    assert!(early < 0.15, "{:?}", report.probes);
+    let late = &report.probes[3];
+    assert!(
+        late.risk >= 0.3,
+        "schedule end: {:.4} by {:?}",
+        late.risk,
+        late.lines
+    );
+    assert!(late.lines[0].starts_with("publisher"), "{:?}", late.lines);
+    assert_eq!(report.worst().unwrap().when, late.when);
+}
+
+/// A publisher that withdraws its liquidity after an honest buyer bought in leaves the buyer
+/// with datatokens nobody will pay for: its realisable value falls, though the publisher only
+/// takes back (about) its own deposit.
+#[test]
+fn victim_loss_is_what_honest_holders_can_no_longer_get_out() {
+    let blocks = v4_with("0.001", "BalancerJoin", block("guard", "NoGuard", &[]));
+    let (snap, p) = prepared(&blocks);
+    let mut world = snap.to_world();
+    // a consumer of the scenario (100 base tokens) buys with 80 of them
+    let who = p.agents[0];
+    let mut buyer = tsynth_amm::attack::exec::holdings_of(&mut world, &p.contracts, who).unwrap();
+    let mut counts = tsynth_amm::agents::TxCounts::default();
+    assert!(
+        tsynth_amm::agents::buy(
+            &mut world,
+            &p.contracts,
+            who,
+            &mut buyer,
+            &mut counts,
+            tsynth_sim::units::to_wei(80.0),
+        )
+        .unwrap()
+    );
+    let rug = Attack {
+        actor: Actor::Publisher,
+        capital: 1.0,
+        steps: vec![Step::Unstake(1.0)],
+        origin: "withdraw".into(),
+    };
+    let mut after = world.fork();
+    execute(&mut after, &arena(&p), &rug).unwrap();
+    // what its datatokens are worth to it: realisable value minus the base it holds
+    let value = |w: &tsynth_evm::World| {
+        let base = tsynth_amm::attack::exec::holdings_of(&mut w.fork(), &p.contracts, who)
+            .unwrap()
+            .base;
+        tsynth_amm::attack::exec::realisable_value(w, &p.contracts, who).unwrap()
+            - tsynth_sim::units::to_tokens(base)
+    };
+    let (before_v, after_v) = (value(&world), value(&after));
+    assert!(
+        before_v > 60.0,
+        "the buyer's datatokens are worth {before_v} before"
+    );
+    assert!(
+        after_v < 0.2 * before_v,
+        "and {after_v} after the withdrawal"
+    );
+    let loss = tsynth_amm::attack::exec::victim_loss(&world, &after, &p.contracts, &[who]).unwrap();
+    assert!((loss - (before_v - after_v)).abs() < 1e-9, "{loss}");
+}

@@ -53,12 +53,47 @@ pub struct Fatal {
 #[derive(Debug)]
 pub struct Probe<'a> {
     world: &'a mut World,
+    schedule_seconds: u64,
+    elapsed_seconds: u64,
+    seconds_per_block: u32,
 }
 
 impl<'a> Probe<'a> {
-    /// Wraps the main world for one probe.
-    pub(crate) fn new(world: &'a mut World) -> Self {
-        Self { world }
+    /// Wraps the main world for one probe, `elapsed_seconds` after launch, of a design whose
+    /// longest schedule ends `schedule_seconds` after launch.
+    pub(crate) fn new(
+        world: &'a mut World,
+        schedule_seconds: u64,
+        elapsed_seconds: u64,
+        seconds_per_block: u32,
+    ) -> Self {
+        Self {
+            world,
+            schedule_seconds,
+            elapsed_seconds,
+            seconds_per_block,
+        }
+    }
+
+    /// The design's longest time-based schedule, seconds after launch (0: none).
+    pub fn schedule_seconds(&self) -> u64 {
+        self.schedule_seconds
+    }
+
+    /// Seconds since launch (tick 0) at this probe.
+    pub fn elapsed_seconds(&self) -> u64 {
+        self.elapsed_seconds
+    }
+
+    /// A fork moved `seconds` forward (block number by the scenario's block time), to see
+    /// what the state allows later: a lock that has expired, a schedule that has ended.
+    pub fn fork_ahead(&self, seconds: u64) -> World {
+        let mut w = self.world.fork();
+        if seconds > 0 {
+            let blocks = seconds.div_ceil(u64::from(self.seconds_per_block.max(1)));
+            w.advance(blocks.max(1), seconds);
+        }
+        w
     }
 
     /// A copy of the current state to act on (an adversary's fork).
@@ -180,14 +215,18 @@ pub trait Domain: Send + Sync + 'static {
 
     /// The domain's adversary search on one prepared candidate, at tick 0 and on forks moved
     /// forward in time (for `tsynth attack`). `None`: the domain has no attack search.
+    ///
+    /// `world` is the state after the honest market ran [`AttackRequest::after_ticks`] ticks
+    /// (`seed` is that run's state, `None` at tick 0); every attack runs on a fork of it.
     fn attack(
         &self,
         prepared: &Self::Prepared,
-        snapshot: &Snapshot,
+        seed: Option<&Self::Seed>,
+        world: &World,
         scenario: &Self::Scenario,
         request: &AttackRequest,
     ) -> Result<Option<AttackReport>, Fatal> {
-        let _ = (prepared, snapshot, scenario, request);
+        let _ = (prepared, seed, world, scenario, request);
         Ok(None)
     }
 }
@@ -202,8 +241,15 @@ pub struct AttackRequest {
     /// Start the search from the domain's templates (off: the search must find attacks
     /// itself).
     pub templates: bool,
-    /// The design's longest time-based schedule (seconds): a probe sits just past its end.
+    /// The design's longest time-based schedule (seconds after launch): a probe sits just
+    /// past its end.
     pub schedule_seconds: u64,
+    /// Ticks of the honest market (scenario seed [`AttackRequest::market_seed`]) before the
+    /// attack: 0 attacks the freshly launched pool, where only the publisher's own seed is at
+    /// stake.
+    pub after_ticks: u32,
+    /// The scenario seed of that honest run.
+    pub market_seed: u64,
 }
 
 /// The best attack found at one probed state.
@@ -211,11 +257,14 @@ pub struct AttackRequest {
 pub struct AttackProbe {
     /// Which state: "now", "+1 day", "schedule end (30.0 days)", ...
     pub when: String,
-    /// Seconds after tick 0.
+    /// Seconds after the attacked state.
     pub offset_seconds: u64,
     /// The attacker's net gain (the domain's unit, e.g. base tokens).
     pub gain: f64,
-    /// The gain relative to what is at stake (the domain's risk metric).
+    /// What honest holders lose in the same attack, at realisable value (same unit).
+    pub victim_loss: f64,
+    /// The worse of gain and victim loss relative to what is at stake (the domain's risk
+    /// metric).
     pub risk: f64,
     /// Attack evaluations spent, and the one that first reached the best.
     pub evaluations: u32,

@@ -57,8 +57,9 @@ impl<D: Domain> Candidate<'_, D> {
                 None
             }
         };
+        let last = d.run_spec(self.scenario).ticks;
         if let Some(st) = state.as_mut()
-            && let Err(why) = self.ticks(st, &mut world, record, &mut kpis)
+            && let Err(why) = self.ticks(st, &mut world, last, record, &mut kpis)
         {
             failure = Some(why);
         }
@@ -88,10 +89,26 @@ impl<D: Domain> Candidate<'_, D> {
         }
     }
 
+    /// Runs seed `seed` for its first `ticks` ticks (probes included, capped at the
+    /// scenario's length) and hands back the world and the seed's state there: the state an
+    /// adversary search then attacks.
+    pub fn run_until(&self, seed: u64, ticks: u32) -> Result<(tsynth_evm::World, D::Seed), String> {
+        let d = self.domain;
+        let mut world = self.snapshot.to_world();
+        let mut st = d
+            .start(self.prepared, self.scenario, seed, &mut world)
+            .map_err(|f| format!("tick 0: {f}"))?;
+        let last = ticks.min(d.run_spec(self.scenario).ticks);
+        let mut kpis = KpiSeries::new(&[]);
+        self.ticks(&mut st, &mut world, last, false, &mut kpis)?;
+        Ok((world, st))
+    }
+
     fn ticks(
         &self,
         st: &mut D::Seed,
         world: &mut tsynth_evm::World,
+        last: u32,
         record: bool,
         kpis: &mut KpiSeries,
     ) -> Result<(), String> {
@@ -113,16 +130,21 @@ impl<D: Domain> Candidate<'_, D> {
         if record {
             record_row(st, world, 0).map_err(at(0))?;
         }
-        for tick in 1..=run.ticks {
+        for tick in 1..=last {
             world.advance(run.blocks_per_tick(), u64::from(run.seconds_per_tick));
             d.step(st, world, tick).map_err(at(tick))?;
             if record {
                 record_row(st, world, tick).map_err(at(tick))?;
             }
             if run.probe_interval > 0 && tick.is_multiple_of(run.probe_interval) {
-                d.probe(st, &mut Probe::new(world), tick)
-                    .map_err(at(tick))?;
+                let elapsed = u64::from(tick) * u64::from(run.seconds_per_tick);
+                let mut probe =
+                    Probe::new(world, self.schedule_seconds, elapsed, run.seconds_per_block);
+                d.probe(st, &mut probe, tick).map_err(at(tick))?;
             }
+        }
+        if last < run.ticks {
+            return Ok(());
         }
         d.finish(st, world).map_err(at(run.ticks))
     }

@@ -304,8 +304,26 @@ impl<D: Domain> Simulate for Simulator<D> {
             .domain
             .prepare(&self.env, artifact, params, &self.scenario)
             .map_err(|e| format!("set-up: {e}"))?;
+        let (world, seed) = if request.after_ticks == 0 {
+            (snapshot.to_world(), None)
+        } else {
+            let candidate = Candidate {
+                domain: &self.domain,
+                scenario: &self.scenario,
+                snapshot: &snapshot,
+                prepared: &prepared,
+                complexity: 0.0,
+                schedule_seconds: request.schedule_seconds,
+                selection: &self.selection,
+                metrics: &self.metrics,
+            };
+            let (world, st) = candidate
+                .run_until(request.market_seed, request.after_ticks)
+                .map_err(|e| format!("honest market before the attack: {e}"))?;
+            (world, Some(st))
+        };
         self.domain
-            .attack(&prepared, &snapshot, &self.scenario, request)
+            .attack(&prepared, seed.as_ref(), &world, &self.scenario, request)
             .map_err(|e| format!("attack: {e}"))
     }
 
