@@ -260,6 +260,7 @@ impl Domain for AmmDomain {
             &st.samples,
             crate::setup::PROBER,
         );
+        view_of_tick.after_launch = tick as usize > st.cfg.launch_ticks;
         for agent in &mut st.agents {
             agent.act(world, &c, &mut view_of_tick, st.cfg.noise)?;
         }
@@ -409,6 +410,8 @@ impl SeedState {
             all.policy += a.counts.policy;
             let cs = &a.consumer;
             r.wishes += cs.wishes;
+            r.wishes_after_launch += cs.wishes_after_launch;
+            r.served_after_launch += cs.served_after_launch;
             r.willing += cs.willing;
             r.served += cs.served;
             r.cost_over_level += cs.cost_over_level;

@@ -64,6 +64,8 @@ pub struct TickView<'a> {
     pub samples: &'a [PoolSample],
     /// Account used for quotes (dry runs).
     pub quoter: Address,
+    /// Whether the launch window is over (consume service is also counted apart after it).
+    pub after_launch: bool,
     quote: Option<Option<Quote>>,
 }
 
@@ -91,6 +93,7 @@ impl<'a> TickView<'a> {
             level,
             samples,
             quoter,
+            after_launch: false,
             quote: None,
         }
     }
@@ -149,6 +152,10 @@ pub struct ConsumerStats {
     pub willing: u64,
     /// Willing wishes that ended with an order.
     pub served: u64,
+    /// Wishes after the launch window.
+    pub wishes_after_launch: u64,
+    /// Served wishes after the launch window.
+    pub served_after_launch: u64,
     /// Wishes that needed a purchase (the consumer held no datatoken): each met a quote.
     pub quoted: u64,
     /// Sum over quoted wishes of all-in cost / demand level (whether or not it bought).
@@ -268,6 +275,9 @@ impl HonestAgent {
         wtp: Option<f64>,
     ) -> Result<(), Fatal> {
         self.consumer.wishes += 1;
+        if t.after_launch {
+            self.consumer.wishes_after_launch += 1;
+        }
         let one = U256::from(ONE);
         let need = one.saturating_sub(self.holdings.dt);
         let quote = t.quote(world, c)?;
@@ -312,6 +322,9 @@ impl HonestAgent {
         if let TxOutcome::Ok(_) = o {
             self.holdings.dt -= one;
             self.consumer.served += 1;
+            if t.after_launch {
+                self.consumer.served_after_launch += 1;
+            }
             self.consumer.cost_base += cost;
         }
         Ok(())

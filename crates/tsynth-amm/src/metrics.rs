@@ -34,7 +34,8 @@ pub const STAKING_AVAILABLE: &str = "staking_available";
 pub const TOTAL_FEE: &str = "total_fee";
 /// Share of willing consume wishes that were served.
 pub const CONSUMERS_SERVED: &str = "consumers_served";
-/// Share of all consume wishes that were served (priced-out wishes count as unserved).
+/// Share of all consume wishes after the launch window that were served (priced-out wishes
+/// count as unserved).
 pub const CONSUME_RATE: &str = "consume_rate";
 /// Share of honest transactions that reverted (policy rejections excluded).
 pub const HONEST_REVERT_RATE: &str = "honest_revert_rate";
@@ -158,7 +159,7 @@ pub fn declared() -> Vec<MetricSpec> {
         max(
             "consume_rate",
             "fraction",
-            "share of all consume wishes that were served (priced-out wishes count as unserved)",
+            "share of all consume wishes after the launch window that were served (priced-out wishes count as unserved)",
             0.0,
         ),
         min(
@@ -236,6 +237,10 @@ pub struct Measured {
     pub speculator_pnl: f64,
     /// Consume wishes, willing wishes, served wishes.
     pub wishes: u64,
+    /// Wishes after the launch window.
+    pub wishes_after_launch: u64,
+    /// Served wishes after the launch window.
+    pub served_after_launch: u64,
     /// Willing wishes.
     pub willing: u64,
     /// Served wishes.
@@ -326,7 +331,10 @@ pub fn measure(r: &Measured) -> Values {
         HONEST_REVERT_RATE,
         ratio(n(r.honest_reverts), n(r.honest_txs), 0.0),
     );
-    put(CONSUME_RATE, ratio(n(r.served), n(r.wishes), 1.0));
+    put(
+        CONSUME_RATE,
+        ratio(n(r.served_after_launch), n(r.wishes_after_launch), 1.0),
+    );
     put("staking_return_loss", r.return_loss.max(0.0));
     put("speculator_pnl", r.speculator_pnl);
     put("publisher_claimed", r.publisher_claimed);

@@ -386,8 +386,9 @@ pub struct MetricSpec {
     /// Constraint: at least this share of willing consumers are served (0 = off).
     #[serde(default = "default_min_served")]
     pub min_consumers_served: Probability,
-    /// Constraint: at least this share of all consume wishes are served, priced-out wishes
-    /// included (0 = off): a design that starves consumers is not a market.
+    /// Constraint: at least this share of all consume wishes after the launch window are
+    /// served, priced-out wishes included (0 = off): a design that starves consumers is not
+    /// a market.
     #[serde(default = "default_min_consume_rate")]
     pub min_consume_rate: Probability,
     /// Constraint: at most this share of honest transactions may revert.
