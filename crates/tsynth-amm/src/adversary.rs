@@ -23,7 +23,7 @@ fn share_of(amount: U256, fraction: f64) -> U256 {
 }
 
 /// Sells up to `h.dt` in chunks no larger than the pool can take; stops at the first failure.
-fn sell_all(
+pub fn sell_all(
     world: &mut World,
     c: &Contracts,
     who: Address,

@@ -1,16 +1,13 @@
-//! Honest agents (publisher, consumer, staker, speculator) and the transaction helper they
-//! share. Agents act only through ABI calls on the pool and the tokens; each has its own
-//! seeded RNG, and keeps track of its own holdings from the calls' return values (exact: the
-//! tokens have no transfer fees), so reading balances back costs nothing.
+//! What every agent shares: the contracts, the transaction helpers (buy, sell, stake,
+//! unstake with their outcomes classified) and holdings tracked from the calls' return
+//! values (exact: the tokens have no transfer fees), so reading balances back costs
+//! nothing. The agents themselves are in [`crate::intent`] (consumers, stakers,
+//! speculators) and [`crate::publisher`].
 
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 use tsynth_evm::{Address, U256, World};
 
 use crate::bindings::IDataPool;
-use crate::scenario::{AgentKind, AgentSpec, PublisherSpec};
 pub use tsynth_sim::Fatal;
-use tsynth_sim::units::{ONE, scale};
 
 alloy_sol_types::sol! {
     /// The environment datatoken's consume entry point.
@@ -74,7 +71,8 @@ pub struct TxCounts {
 }
 
 impl TxCounts {
-    fn record<T>(&mut self, o: &TxOutcome<T>) {
+    /// Counts one sent transaction by its outcome.
+    pub fn record<T>(&mut self, o: &TxOutcome<T>) {
         self.sent += 1;
         match o {
             TxOutcome::Ok(_) => {}
@@ -93,166 +91,6 @@ pub struct Holdings {
     pub dt: U256,
     /// Pool shares.
     pub shares: U256,
-}
-
-/// One honest agent.
-#[derive(Debug, Clone)]
-pub struct HonestAgent {
-    /// What it does.
-    pub kind: AgentKind,
-    /// Its account.
-    pub addr: Address,
-    /// Probability per tick of acting.
-    pub probability: f64,
-    /// Fraction of holdings moved per action.
-    pub fraction: f64,
-    /// What it holds.
-    pub holdings: Holdings,
-    /// Its transactions.
-    pub counts: TxCounts,
-    /// Consumers: attempts to buy-and-order, and successes.
-    pub consume_attempts: u64,
-    /// Consumers: successful orders.
-    pub consume_successes: u64,
-    rng: ChaCha8Rng,
-}
-
-impl HonestAgent {
-    /// A new agent with `capital` base units.
-    pub fn new(spec: &AgentSpec, addr: Address, capital: U256, rng: ChaCha8Rng) -> Self {
-        Self {
-            kind: spec.kind,
-            addr,
-            probability: spec.probability.get(),
-            fraction: spec.fraction.get(),
-            holdings: Holdings {
-                base: capital,
-                ..Holdings::default()
-            },
-            counts: TxCounts::default(),
-            consume_attempts: 0,
-            consume_successes: 0,
-            rng,
-        }
-    }
-
-    /// One tick of behaviour.
-    pub fn act(&mut self, world: &mut World, c: &Contracts) -> Result<(), Fatal> {
-        if !self.rng.random_bool(self.probability) {
-            return Ok(());
-        }
-        match self.kind {
-            AgentKind::Consumer => self.consume(world, c),
-            AgentKind::Staker => {
-                if !self.holdings.shares.is_zero() && self.rng.random_bool(0.5) {
-                    let shares = scale(self.holdings.shares, self.fraction).max(U256::from(1));
-                    self.unstake(world, c, shares)
-                } else {
-                    let amount = scale(self.holdings.base, self.fraction);
-                    self.stake(world, c, amount)
-                }
-            }
-            AgentKind::Speculator => {
-                if !self.holdings.dt.is_zero() && self.rng.random_bool(0.5) {
-                    let amount = scale(self.holdings.dt, self.fraction);
-                    self.sell(world, c, amount).map(|_| ())
-                } else {
-                    let amount = scale(self.holdings.base, self.fraction);
-                    self.buy(world, c, amount).map(|_| ())
-                }
-            }
-        }
-    }
-
-    /// Buys whatever is missing to hold one datatoken (with a 5% margin over spot for price
-    /// impact), then orders it.
-    fn consume(&mut self, world: &mut World, c: &Contracts) -> Result<(), Fatal> {
-        self.consume_attempts += 1;
-        let one = U256::from(ONE);
-        if self.holdings.dt < one {
-            let spot = view(world, c.pool, &IDataPool::spotPriceCall {})?;
-            let need = one - self.holdings.dt;
-            let base_in = spot * need / one * U256::from(105) / U256::from(100) + U256::from(1);
-            if base_in > self.holdings.base || !self.buy(world, c, base_in)? {
-                return Ok(());
-            }
-            if self.holdings.dt < one {
-                return Ok(());
-            }
-        }
-        let o = send(
-            world,
-            self.addr,
-            c.dt,
-            &IDataTokenOrder::orderCall {},
-            "consumer order",
-        )?;
-        self.counts.record(&o);
-        if let TxOutcome::Ok(_) = o {
-            self.holdings.dt -= one;
-            self.consume_successes += 1;
-        }
-        Ok(())
-    }
-
-    /// Buys datatokens with `base_in`; returns whether it succeeded.
-    pub fn buy(&mut self, world: &mut World, c: &Contracts, base_in: U256) -> Result<bool, Fatal> {
-        buy(
-            world,
-            c,
-            self.addr,
-            &mut self.holdings,
-            &mut self.counts,
-            base_in,
-        )
-    }
-
-    /// Sells `dt_in` datatokens; returns whether it succeeded.
-    pub fn sell(&mut self, world: &mut World, c: &Contracts, dt_in: U256) -> Result<bool, Fatal> {
-        sell(
-            world,
-            c,
-            self.addr,
-            &mut self.holdings,
-            &mut self.counts,
-            dt_in,
-        )
-    }
-
-    fn stake(&mut self, world: &mut World, c: &Contracts, base_in: U256) -> Result<(), Fatal> {
-        if base_in.is_zero() {
-            return Ok(());
-        }
-        let o = send(
-            world,
-            self.addr,
-            c.pool,
-            &IDataPool::stakeCall { baseIn: base_in },
-            "stake",
-        )?;
-        self.counts.record(&o);
-        if let TxOutcome::Ok(shares) = o {
-            self.holdings.base -= base_in;
-            self.holdings.shares += shares;
-        }
-        Ok(())
-    }
-
-    fn unstake(&mut self, world: &mut World, c: &Contracts, shares: U256) -> Result<(), Fatal> {
-        let o = send(
-            world,
-            self.addr,
-            c.pool,
-            &IDataPool::unstakeCall { sharesIn: shares },
-            "unstake",
-        )?;
-        self.counts.record(&o);
-        if let TxOutcome::Ok(base_out) = o {
-            self.holdings.shares -= shares;
-            self.holdings.base += base_out;
-        }
-        Ok(())
-    }
 }
 
 /// Buys datatokens for `who` with `base_in` (no-op on zero); updates holdings and counts.
@@ -311,64 +149,81 @@ pub fn sell(
     })
 }
 
-/// The honest publisher: claims vested datatokens at intervals and sometimes sells some.
-#[derive(Debug, Clone)]
-pub struct Publisher {
-    /// Its account.
-    pub addr: Address,
-    /// What it holds.
-    pub holdings: Holdings,
-    /// Its transactions.
-    pub counts: TxCounts,
-    claim_interval: u32,
-    sell_probability: f64,
-    sell_fraction: f64,
-    rng: ChaCha8Rng,
+/// Stakes `base_in` for `who`; returns the shares minted (None when refused or failed).
+pub fn stake(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    counts: &mut TxCounts,
+    base_in: U256,
+) -> Result<Option<U256>, Fatal> {
+    if base_in.is_zero() || base_in > h.base {
+        return Ok(None);
+    }
+    let o = send(
+        world,
+        who,
+        c.pool,
+        &IDataPool::stakeCall { baseIn: base_in },
+        "stake",
+    )?;
+    counts.record(&o);
+    Ok(match o {
+        TxOutcome::Ok(shares) => {
+            h.base -= base_in;
+            h.shares += shares;
+            Some(shares)
+        }
+        _ => None,
+    })
 }
 
-impl Publisher {
-    /// A publisher holding `holdings` after it initialised the pool.
-    pub fn new(spec: &PublisherSpec, addr: Address, holdings: Holdings, rng: ChaCha8Rng) -> Self {
-        Self {
-            addr,
-            holdings,
-            counts: TxCounts::default(),
-            claim_interval: spec.claim_interval,
-            sell_probability: spec.sell_probability.get(),
-            sell_fraction: spec.sell_fraction.get(),
-            rng,
-        }
+/// Unstakes `shares` for `who`; returns the base paid out (None when refused or failed).
+pub fn unstake(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    counts: &mut TxCounts,
+    shares: U256,
+) -> Result<Option<U256>, Fatal> {
+    if shares.is_zero() || shares > h.shares {
+        return Ok(None);
     }
+    let o = send(
+        world,
+        who,
+        c.pool,
+        &IDataPool::unstakeCall { sharesIn: shares },
+        "unstake",
+    )?;
+    counts.record(&o);
+    Ok(match o {
+        TxOutcome::Ok(base_out) => {
+            h.shares -= shares;
+            h.base += base_out;
+            Some(base_out)
+        }
+        _ => None,
+    })
+}
 
-    /// One tick of behaviour (`tick` counts from 1).
-    pub fn act(&mut self, world: &mut World, c: &Contracts, tick: u32) -> Result<(), Fatal> {
-        if self.claim_interval > 0 && tick.is_multiple_of(self.claim_interval) {
-            let claimable = view(world, c.pool, &IDataPool::claimableCall {})?;
-            if !claimable.is_zero() {
-                let o = send(
-                    world,
-                    self.addr,
-                    c.pool,
-                    &IDataPool::claimVestedCall {},
-                    "publisher claim",
-                )?;
-                self.counts.record(&o);
-                if let TxOutcome::Ok(amount) = o {
-                    self.holdings.dt += amount;
-                }
-            }
-        }
-        if self.rng.random_bool(self.sell_probability) {
-            let amount = scale(self.holdings.dt, self.sell_fraction);
-            sell(
-                world,
-                c,
-                self.addr,
-                &mut self.holdings,
-                &mut self.counts,
-                amount,
-            )?;
-        }
-        Ok(())
+/// A dry run (no state change, counted as an EVM call); `None` when it reverts or halts.
+pub fn dry_run<C: alloy_sol_types::SolCall>(
+    world: &mut World,
+    from: Address,
+    to: Address,
+    call: &C,
+    what: &str,
+) -> Result<Option<C::Return>, Fatal> {
+    tsynth_sim::stats::count_call();
+    match world.dry_run_sol(from, to, call) {
+        Ok(r) => Ok(Some(r)),
+        Err(tsynth_evm::EvmError::Revert(_) | tsynth_evm::EvmError::Halt { .. }) => Ok(None),
+        Err(source) => Err(Fatal {
+            what: format!("{what} (dry run of `{}`)", C::SIGNATURE),
+            source,
+        }),
     }
 }

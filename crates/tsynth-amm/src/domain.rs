@@ -1,6 +1,9 @@
 //! The Ocean data-token pools as a [`tsynth_sim::Domain`]: per seed, the publisher and the
-//! honest agents act every tick; at probe ticks the slippage of a probe-size buy is measured
-//! by dry run and each adversary tries its attack on its own fork.
+//! honest agents act at their Poisson arrivals every tick, under a demand process drawn from
+//! the seed; at probe ticks the slippage of a probe-size buy is measured by dry run, each
+//! adversary tries its attack on its own fork and an honest stake → unstake round trip runs
+//! on another; at the start a launch rush runs on a fork, and at the end the publisher's and
+//! the stakers' positions are settled on forks. The main path never sees a probe.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,18 +16,25 @@ use tsynth_sim::{Domain, DomainError, Fatal, PlotSpec, Probe, RunSpec, ScenarioE
 use tsynth_solc::{Compiler, ContractArtifact, Settings};
 
 use crate::adversary;
-use crate::agents::{Contracts, Holdings, HonestAgent, Publisher, TxCounts, view};
+use crate::agents::{Contracts, Holdings, TxCounts, view};
 use crate::bindings::IDataPool;
 use crate::deploy::{Env, EnvAccounts, EnvArtifacts};
-use crate::metrics::{self as m, ConstraintCounts};
+use crate::intent::{HonestAgent, PoolSample, TickView};
+use crate::metrics as m;
+use crate::probes::{self, Settlement};
+use crate::publisher::Publisher;
 use crate::scenario::{AgentKind, Scenario};
 use crate::setup::Prepared;
+use crate::time::ticks_in;
 
 /// Slippage recorded when the probe buy itself is refused (a buy cap, an empty pool).
 pub const REFUSED_BUY_SLIPPAGE: f64 = 1.0;
 
 /// Agent kinds in per-kind KPI columns.
 pub const KINDS: [&str; 4] = ["publisher", "consumer", "staker", "speculator"];
+
+/// The demand process's stream within a seed (agents use 0, 1, 2, ...).
+pub const DEMAND_STREAM: u64 = 1 << 40;
 
 fn kind_index(kind: AgentKind) -> usize {
     match kind {
@@ -38,6 +48,23 @@ fn kind_index(kind: AgentKind) -> usize {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AmmDomain;
 
+/// Settings a seed needs from the scenario.
+#[derive(Debug, Clone, Copy)]
+struct Cfg {
+    slippage_trade: f64,
+    rug_publisher: bool,
+    attacker_capital: U256,
+    attacker_max_loops: u32,
+    stake_probe_fraction: f64,
+    staking_epsilon: f64,
+    seconds_per_tick: u32,
+    seconds_per_block: u64,
+    sample_ticks: u32,
+    noise: f64,
+    launch_ticks: usize,
+    seed_liquidity: f64,
+}
+
 /// One seed's state: the agents and what has been measured so far.
 #[derive(Debug)]
 pub struct SeedState {
@@ -45,13 +72,20 @@ pub struct SeedState {
     publisher: Publisher,
     agents: Vec<HonestAgent>,
     prices: Vec<f64>,
+    levels: Vec<f64>,
+    samples: Vec<PoolSample>,
     slippages: Vec<f64>,
     rug_risk: f64,
-    slippage_trade: f64,
-    rug_publisher: bool,
-    attacker_capital: U256,
-    attacker_max_loops: u32,
-    publisher_addr: tsynth_evm::Address,
+    stake_swing: f64,
+    staking_probes: u32,
+    staking_ok: u32,
+    return_loss: f64,
+    max_fee: f64,
+    rush_top: f64,
+    settlement: Option<Settlement>,
+    swap_volume: f64,
+    speculator_pnl: f64,
+    cfg: Cfg,
     publisher_endowment: U256,
 }
 
@@ -70,21 +104,28 @@ impl Domain for AmmDomain {
     }
 
     fn default_selection(&self, s: &Scenario) -> Selection {
+        let t = &s.metrics;
         Selection {
             objectives: m::DEFAULT_OBJECTIVES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
             constraints: vec![
-                Constraint::at_most(
-                    m::HONEST_REVERT_RATE,
-                    s.metrics.max_honest_revert_rate.get(),
-                ),
-                Constraint::at_least(m::CONSUMER_SUCCESS, s.metrics.min_consumer_success.get()),
+                Constraint::at_least(m::STAKING_AVAILABLE, t.min_staking_available.get()),
+                Constraint::at_least(m::SEED_RECOVERY, t.min_seed_recovery.get()),
+                Constraint::at_most(m::TOTAL_FEE, t.max_total_fee.get()),
+                Constraint::at_least(m::CONSUMERS_SERVED, t.min_consumers_served.get()),
+                Constraint::at_most(m::HONEST_REVERT_RATE, t.max_honest_revert_rate.get()),
+                Constraint::at_least(m::HORIZON_COVERAGE, 1.0),
             ],
             better: BetterRule {
-                improve: vec![m::RUG_RISK.into()],
-                no_worse: vec![m::SLIPPAGE.into(), m::VOLATILITY.into()],
+                improve: vec![m::PRICE_DECOUPLING.into()],
+                no_worse: vec![
+                    m::RUG_RISK.into(),
+                    m::PRICE_DRAWDOWN.into(),
+                    m::LAUNCH_SPIKE.into(),
+                    m::PUBLISHER_PROFIT.into(),
+                ],
             },
         }
     }
@@ -124,10 +165,12 @@ impl Domain for AmmDomain {
         seed: u64,
         world: &mut World,
     ) -> Result<SeedState, Fatal> {
+        let spt = s.run.seconds_per_tick;
         let publisher = Publisher::new(
             &s.publisher,
             p.publisher,
             p.publisher_holdings,
+            spt,
             stream_rng(seed, 0),
         );
         let mut agents = Vec::with_capacity(p.agents.len());
@@ -139,38 +182,91 @@ impl Domain for AmmDomain {
                 agents.push(HonestAgent::new(
                     spec,
                     addr,
-                    to_wei(spec.capital.get()),
                     stream_rng(seed, stream),
+                    s.demand.heterogeneity.get(),
                 ));
             }
         }
+        let levels = crate::demand::level_path(
+            &s.demand,
+            s.run.ticks,
+            spt,
+            &mut stream_rng(seed, DEMAND_STREAM),
+        );
+        let c = p.contracts;
+        let spot = to_tokens(view(world, c.pool, &IDataPool::spotPriceCall {})?);
+        let fee = to_tokens(view(world, c.pool, &IDataPool::swapFeeCall {})?);
+        let mx = &s.metrics;
+        let rush_each = to_wei(s.pool.initial_base.get() * mx.launch_rush_size.get());
+        let rush_top = probes::launch_rush(
+            &mut world.fork(),
+            &c,
+            crate::setup::PROBER,
+            mx.launch_rush_buyers,
+            rush_each,
+            u64::from(s.run.seconds_per_block),
+        )?;
         let mut st = SeedState {
-            contracts: p.contracts,
+            contracts: c,
             publisher,
             agents,
             prices: Vec::with_capacity(s.run.ticks as usize + 1),
+            levels,
+            samples: Vec::new(),
             slippages: Vec::new(),
             rug_risk: 0.0,
-            slippage_trade: s.metrics.slippage_trade.get(),
-            rug_publisher: s.adversaries.rug_publisher,
-            attacker_capital: to_wei(s.adversaries.attacker_capital.get()),
-            attacker_max_loops: s.adversaries.attacker_max_loops,
-            publisher_addr: p.publisher,
+            stake_swing: 0.0,
+            staking_probes: 0,
+            staking_ok: 0,
+            return_loss: 0.0,
+            max_fee: fee,
+            rush_top,
+            settlement: None,
+            swap_volume: 0.0,
+            speculator_pnl: 0.0,
+            cfg: Cfg {
+                slippage_trade: mx.slippage_trade.get(),
+                rug_publisher: s.adversaries.rug_publisher,
+                attacker_capital: to_wei(s.adversaries.attacker_capital.get()),
+                attacker_max_loops: s.adversaries.attacker_max_loops,
+                stake_probe_fraction: mx.stake_probe_fraction.get(),
+                staking_epsilon: mx.staking_epsilon.get(),
+                seconds_per_tick: spt,
+                seconds_per_block: u64::from(s.run.seconds_per_block),
+                sample_ticks: ticks_in(1.0, spt),
+                noise: s.demand.noise.get(),
+                launch_ticks: ticks_in(mx.launch_window_days.get(), spt) as usize,
+                seed_liquidity: s.pool.initial_base.get(),
+            },
             publisher_endowment: p.publisher_endowment,
         };
-        let spot = view(world, st.contracts.pool, &IDataPool::spotPriceCall {})?;
-        st.prices.push(to_tokens(spot));
+        st.prices.push(spot);
+        sample_pool(&mut st, world)?;
         Ok(st)
     }
 
     fn step(&self, st: &mut SeedState, world: &mut World, tick: u32) -> Result<(), Fatal> {
         let c = st.contracts;
-        st.publisher.act(world, &c, tick)?;
+        let spt = st.cfg.seconds_per_tick;
+        let spot = *st.prices.last().unwrap_or(&0.0);
+        let level = st.levels[(tick as usize).min(st.levels.len() - 1)];
+        st.publisher.act(world, &c, tick, spt, spot, level)?;
+        let mut view_of_tick = TickView::new(
+            world.timestamp(),
+            spt,
+            &st.prices,
+            level,
+            &st.samples,
+            crate::setup::PROBER,
+        );
         for agent in &mut st.agents {
-            agent.act(world, &c)?;
+            agent.act(world, &c, &mut view_of_tick, st.cfg.noise)?;
         }
         let spot = to_tokens(view(world, c.pool, &IDataPool::spotPriceCall {})?);
         st.prices.push(spot);
+        if tick.is_multiple_of(st.cfg.sample_ticks) {
+            sample_pool(st, world)?;
+        }
         Ok(())
     }
 
@@ -178,9 +274,47 @@ impl Domain for AmmDomain {
         probe_once(st, probe)
     }
 
+    fn finish(&self, st: &mut SeedState, world: &mut World) -> Result<(), Fatal> {
+        let c = st.contracts;
+        st.settlement = Some(probes::settle_publisher(
+            &mut world.fork(),
+            &c,
+            st.publisher.addr,
+            st.cfg.seconds_per_block,
+        )?);
+        st.swap_volume = to_tokens(view(world, c.pool, &IDataPool::swapVolumeCall {})?);
+        let now = world.timestamp();
+        let spot = *st.prices.last().unwrap_or(&0.0);
+        let (mut pnl, mut capital) = (0.0, 0.0);
+        let spb = st.cfg.seconds_per_block;
+        for a in &mut st.agents {
+            match a.kind {
+                AgentKind::Staker if !a.holdings.shares.is_zero() => {
+                    let mut h = a.holdings;
+                    let exit = probes::exit_all(&mut world.fork(), &c, a.addr, &mut h, spb)?;
+                    let part = if exit.complete {
+                        1.0
+                    } else {
+                        1.0 - to_tokens(h.shares) / to_tokens(a.holdings.shares)
+                    };
+                    a.book(to_tokens(exit.base_out), part, now);
+                }
+                AgentKind::Speculator => {
+                    let start = a.initial_capital();
+                    pnl += to_tokens(a.holdings.base) + to_tokens(a.holdings.dt) * spot - start;
+                    capital += start;
+                }
+                _ => {}
+            }
+        }
+        st.speculator_pnl = if capital > 0.0 { pnl / capital } else { 0.0 };
+        Ok(())
+    }
+
     fn kpi_columns(&self) -> Vec<String> {
         let mut cols: Vec<String> = [
             "spot_price",
+            "demand_level",
             "base_balance",
             "dt_balance",
             "total_shares",
@@ -204,15 +338,25 @@ impl Domain for AmmDomain {
         vec![
             PlotSpec::new(
                 "price",
-                "Spot price",
+                "Spot price and demand level",
                 "base per datatoken",
-                &[("spot_price", "")],
+                &[("spot_price", "spot"), ("demand_level", "demand level")],
             ),
             PlotSpec::new(
                 "pool",
                 "Pool balances",
                 "tokens",
                 &[("base_balance", "base"), ("dt_balance", "datatoken")],
+            ),
+            PlotSpec::new(
+                "worth",
+                "Net worth by kind",
+                "base tokens",
+                &[
+                    ("worth_publisher", "publisher"),
+                    ("worth_staker", "stakers"),
+                    ("worth_speculator", "speculators"),
+                ],
             ),
         ]
     }
@@ -231,37 +375,80 @@ impl Domain for AmmDomain {
     }
 
     fn measure(&self, st: SeedState, _p: &Prepared) -> Values {
-        let mut counts = ConstraintCounts::default();
-        let mut all = st.publisher.counts;
-        for a in &st.agents {
-            all.sent += a.counts.sent;
-            all.failed += a.counts.failed;
-            all.policy += a.counts.policy;
-            counts.consume_attempts += a.consume_attempts;
-            counts.consume_successes += a.consume_successes;
-        }
-        counts.honest_txs = all.sent;
-        counts.honest_reverts = all.failed;
-        let slippage = if st.slippages.is_empty() {
-            0.0
-        } else {
-            st.slippages.iter().sum::<f64>() / st.slippages.len() as f64
-        };
-        let mut v = Values::new();
-        v.insert(m::SLIPPAGE.into(), slippage);
-        v.insert(m::VOLATILITY.into(), m::volatility(&st.prices));
-        v.insert(m::RUG_RISK.into(), st.rug_risk);
-        counts.insert_into(&mut v);
-        v
+        m::measure(&st.into_measured())
     }
 }
 
-/// Measures slippage (dry run) and lets each adversary try its attack on its own fork.
+impl SeedState {
+    fn into_measured(self) -> m::Measured {
+        let mut r = m::Measured {
+            prices: self.prices,
+            levels: self.levels,
+            launch_ticks: self.cfg.launch_ticks,
+            rush_top: self.rush_top,
+            slippages: self.slippages,
+            rug_risk: self.rug_risk,
+            stake_swing: self.stake_swing,
+            staking_probes: self.staking_probes,
+            staking_ok: self.staking_ok,
+            return_loss: self.return_loss,
+            max_fee: self.max_fee,
+            seed_liquidity: self.cfg.seed_liquidity,
+            publisher_endowment: to_tokens(self.publisher_endowment),
+            settlement: self.settlement,
+            publisher_claimed: self.publisher.claimed,
+            swap_volume: self.swap_volume,
+            speculator_pnl: self.speculator_pnl,
+            ..m::Measured::default()
+        };
+        let mut all = self.publisher.counts;
+        for a in &self.agents {
+            all.sent += a.counts.sent;
+            all.failed += a.counts.failed;
+            all.policy += a.counts.policy;
+            let cs = &a.consumer;
+            r.wishes += cs.wishes;
+            r.willing += cs.willing;
+            r.served += cs.served;
+            r.cost_over_level += cs.cost_over_level;
+            r.quoted += cs.quoted;
+            r.consume_base += cs.cost_base;
+            if a.kind == AgentKind::Staker {
+                r.staker_realised += a.staker.realised;
+                r.staker_capital_seconds += a.staker.capital_seconds;
+            }
+        }
+        r.honest_txs = all.sent;
+        r.honest_reverts = all.failed;
+        r
+    }
+}
+
+/// Reads the daily pool sample (volume, fee, value) stakers estimate yield from.
+fn sample_pool(st: &mut SeedState, world: &mut World) -> Result<(), Fatal> {
+    let c = st.contracts;
+    let spot = *st.prices.last().unwrap_or(&0.0);
+    let fee = to_tokens(view(world, c.pool, &IDataPool::swapFeeCall {})?);
+    let base = to_tokens(view(world, c.pool, &IDataPool::baseBalanceCall {})?);
+    let dt = to_tokens(view(world, c.pool, &IDataPool::dtBalanceCall {})?);
+    let swap_volume = to_tokens(view(world, c.pool, &IDataPool::swapVolumeCall {})?);
+    st.max_fee = st.max_fee.max(fee);
+    st.samples.push(PoolSample {
+        time: world.timestamp(),
+        swap_volume,
+        fee,
+        value: base + dt * spot,
+    });
+    Ok(())
+}
+
+/// Measures slippage (dry run), lets each adversary try its attack on its own fork, and
+/// runs the honest staking round trip on another.
 fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     let c = st.contracts;
     let spot = *st.prices.last().unwrap_or(&0.0);
     let pool_base = probe.view(c.pool, &IDataPool::baseBalanceCall {})?;
-    let base_in = scale(pool_base, st.slippage_trade);
+    let base_in = scale(pool_base, st.cfg.slippage_trade);
     let buy = IDataPool::buyDtCall {
         baseIn: base_in,
         minDtOut: U256::ZERO,
@@ -279,37 +466,54 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
         }
     };
     st.slippages.push(slip.min(REFUSED_BUY_SLIPPAGE));
+    let fee = to_tokens(probe.view(c.pool, &IDataPool::swapFeeCall {})?);
+    st.max_fee = st.max_fee.max(fee);
 
     let mut gain = U256::ZERO;
-    if st.rug_publisher {
+    if st.cfg.rug_publisher {
         let mut fork = probe.fork();
         gain = gain.max(adversary::rug_pull(
             &mut fork,
             &c,
-            st.publisher_addr,
+            st.publisher.addr,
             st.publisher_endowment,
         )?);
     }
-    if !st.attacker_capital.is_zero() && st.attacker_max_loops > 0 {
+    if !st.cfg.attacker_capital.is_zero() && st.cfg.attacker_max_loops > 0 {
         let mut fork = probe.fork();
         gain = gain.max(adversary::stake_loop(
             &mut fork,
             &c,
             crate::setup::ATTACKER,
-            st.attacker_capital,
-            st.attacker_max_loops,
+            st.cfg.attacker_capital,
+            st.cfg.attacker_max_loops,
         )?);
     }
-    let pool_base = to_tokens(pool_base);
-    if pool_base > 0.0 {
-        st.rug_risk = st.rug_risk.max(to_tokens(gain) / pool_base);
+    let base = to_tokens(pool_base);
+    if base > 0.0 {
+        st.rug_risk = st.rug_risk.max(to_tokens(gain) / base);
     }
+    let trip = probes::stake_round_trip(
+        &mut probe.fork(),
+        &c,
+        crate::setup::PROBER,
+        scale(pool_base, st.cfg.stake_probe_fraction),
+        st.cfg.staking_epsilon,
+        st.cfg.seconds_per_block,
+    )?;
+    st.staking_probes += 1;
+    if trip.ok {
+        st.staking_ok += 1;
+    }
+    st.stake_swing = st.stake_swing.max(trip.swing);
+    st.return_loss = st.return_loss.max(1.0 - trip.returned);
     Ok(())
 }
 
 fn kpi_row(st: &SeedState, w: &mut World, out: &mut Vec<f64>) -> Result<(), Fatal> {
     let c = &st.contracts;
     let spot = *st.prices.last().unwrap_or(&0.0);
+    let level = st.levels[(st.prices.len() - 1).min(st.levels.len() - 1)];
     let base_balance = to_tokens(view(w, c.pool, &IDataPool::baseBalanceCall {})?);
     let dt_balance = to_tokens(view(w, c.pool, &IDataPool::dtBalanceCall {})?);
     let total_shares = to_tokens(view(w, c.pool, &IDataPool::totalSharesCall {})?);
@@ -337,6 +541,7 @@ fn kpi_row(st: &SeedState, w: &mut World, out: &mut Vec<f64>) -> Result<(), Fata
     }
     out.extend([
         spot,
+        level,
         base_balance,
         dt_balance,
         total_shares,

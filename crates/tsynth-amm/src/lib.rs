@@ -9,7 +9,11 @@
 //! * [`domain`]: [`AmmDomain`], the [`tsynth_sim::Domain`] implementation.
 //! * [`scenario`]: the scenario schema (`scenarios/*.toml`).
 //! * [`deploy`], [`setup`]: the environment and the candidate's deploy sequence.
-//! * [`agents`], [`adversary`]: honest agents and the scripted adversaries.
+//! * [`agents`]: transaction helpers every agent shares; [`intent`]: consumers, stakers and
+//!   speculators with intent (or zero intelligence); [`publisher`]: the publisher's business;
+//!   [`demand`]: the demand process; [`time`]: Poisson arrivals and time units.
+//! * [`adversary`]: the scripted adversaries; [`probes`]: honest measurements on forks
+//!   (staking round trip, launch rush, end-of-run settlement).
 //! * [`metrics`]: metric declarations and definitions.
 //! * [`bindings`]: the `IDataPool` ABI.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
@@ -18,11 +22,16 @@ pub mod adversary;
 pub mod agents;
 pub mod attack;
 pub mod bindings;
+pub mod demand;
 pub mod deploy;
 pub mod domain;
+pub mod intent;
 pub mod metrics;
+pub mod probes;
+pub mod publisher;
 pub mod scenario;
 pub mod setup;
+pub mod time;
 
 pub use domain::AmmDomain;
 pub use scenario::Scenario;

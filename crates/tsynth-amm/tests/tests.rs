@@ -11,4 +11,5 @@ mod blocks_math;
 mod blocks_schedule;
 mod blocks_spot_check;
 mod blocks_weighted_math;
+mod redteam;
 mod sim_run;
