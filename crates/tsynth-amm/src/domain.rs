@@ -115,6 +115,7 @@ impl Domain for AmmDomain {
                 Constraint::at_least(m::SEED_RECOVERY, t.min_seed_recovery.get()),
                 Constraint::at_most(m::TOTAL_FEE, t.max_total_fee.get()),
                 Constraint::at_least(m::CONSUMERS_SERVED, t.min_consumers_served.get()),
+                Constraint::at_least(m::CONSUME_RATE, t.min_consume_rate.get()),
                 Constraint::at_most(m::HONEST_REVERT_RATE, t.max_honest_revert_rate.get()),
                 Constraint::at_least(m::HORIZON_COVERAGE, 1.0),
             ],
@@ -481,12 +482,13 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     }
     if !st.cfg.attacker_capital.is_zero() && st.cfg.attacker_max_loops > 0 {
         let mut fork = probe.fork();
-        gain = gain.max(adversary::stake_loop(
+        gain = gain.max(adversary::patient_stake_loop(
             &mut fork,
             &c,
             crate::setup::ATTACKER,
             st.cfg.attacker_capital,
             st.cfg.attacker_max_loops,
+            st.cfg.seconds_per_block,
         )?);
     }
     let base = to_tokens(pool_base);

@@ -34,6 +34,8 @@ pub const STAKING_AVAILABLE: &str = "staking_available";
 pub const TOTAL_FEE: &str = "total_fee";
 /// Share of willing consume wishes that were served.
 pub const CONSUMERS_SERVED: &str = "consumers_served";
+/// Share of all consume wishes that were served (priced-out wishes count as unserved).
+pub const CONSUME_RATE: &str = "consume_rate";
 /// Share of honest transactions that reverted (policy rejections excluded).
 pub const HONEST_REVERT_RATE: &str = "honest_revert_rate";
 /// The engine's horizon coverage: min(1, horizon / the design's longest schedule).
@@ -324,7 +326,7 @@ pub fn measure(r: &Measured) -> Values {
         HONEST_REVERT_RATE,
         ratio(n(r.honest_reverts), n(r.honest_txs), 0.0),
     );
-    put("consume_rate", ratio(n(r.served), n(r.wishes), 1.0));
+    put(CONSUME_RATE, ratio(n(r.served), n(r.wishes), 1.0));
     put("staking_return_loss", r.return_loss.max(0.0));
     put("speculator_pnl", r.speculator_pnl);
     put("publisher_claimed", r.publisher_claimed);

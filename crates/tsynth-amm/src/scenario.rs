@@ -386,6 +386,10 @@ pub struct MetricSpec {
     /// Constraint: at least this share of willing consumers are served (0 = off).
     #[serde(default = "default_min_served")]
     pub min_consumers_served: Probability,
+    /// Constraint: at least this share of all consume wishes are served, priced-out wishes
+    /// included (0 = off): a design that starves consumers is not a market.
+    #[serde(default = "default_min_consume_rate")]
+    pub min_consume_rate: Probability,
     /// Constraint: at most this share of honest transactions may revert.
     #[serde(default = "default_max_revert")]
     pub max_honest_revert_rate: Probability,
@@ -404,6 +408,7 @@ impl Default for MetricSpec {
             min_seed_recovery: default_min_seed_recovery(),
             max_total_fee: default_max_fee(),
             min_consumers_served: default_min_served(),
+            min_consume_rate: default_min_consume_rate(),
             max_honest_revert_rate: default_max_revert(),
         }
     }
@@ -438,6 +443,9 @@ fn default_max_fee() -> Probability {
 }
 fn default_min_served() -> Probability {
     Probability(0.8)
+}
+fn default_min_consume_rate() -> Probability {
+    Probability(0.1)
 }
 fn default_max_revert() -> Probability {
     Probability(0.1)

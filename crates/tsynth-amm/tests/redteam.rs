@@ -361,3 +361,68 @@ fn a_schedule_past_the_horizon_is_infeasible_by_default() {
     assert!(year.violation >= 0.8);
     assert_eq!(month.mean["horizon_coverage"], 1.0);
 }
+
+#[test]
+fn guards_that_only_delay_the_july_2022_loop_do_not_hide_it() {
+    let sim = simulator(market(6, 2));
+    let linear = |guard: Block<'static>| {
+        let mut d = with(STAKING, block("staking", "LinearOneSided", &[]));
+        d[GUARD] = guard;
+        d
+    };
+    for guard in [
+        block("guard", "LockUp", &[seconds(1)]),
+        block("guard", "WithdrawLimit", &[wad("0.05")]),
+    ] {
+        let name = guard.name;
+        let r = score(&sim, &linear(guard), &[1]);
+        assert!(r.mean["rug_risk"] > 0.05, "{name}: {}", r.mean["rug_risk"]);
+    }
+    // A per-block buy cap only slows the buy: the attacker buys across (at most 16) blocks,
+    // so a 1% cap shrinks the loop to about a third of its size but does not close it.
+    let mut d = linear(block("guard", "NoGuard", &[]));
+    d[5] = block("limit", "BuyCap", &[wad("0.01")]);
+    let r = score(&sim, &d, &[1]);
+    assert!(r.mean["rug_risk"] > 0.02, "BuyCap: {}", r.mean["rug_risk"]);
+}
+
+#[test]
+fn a_schedule_that_pumps_the_price_starves_consumers_and_is_infeasible() {
+    // Base weight 0.9 -> 0.1 over 20 days multiplies the price by 81: no drawdown at all,
+    // but the consumers are priced out.
+    let sim = simulator(market(25, 5));
+    let pump = score(
+        &sim,
+        &with(
+            PRICING,
+            block(
+                "pricing",
+                "LinearWeights",
+                &[wad("0.9"), wad("0.1"), seconds(20)],
+            ),
+        ),
+        &[1],
+    );
+    assert!(
+        pump.mean["price_drawdown"] < 0.1,
+        "{}",
+        pump.mean["price_drawdown"]
+    );
+    assert!(
+        pump.mean["consume_rate"] < 0.1,
+        "{}",
+        pump.mean["consume_rate"]
+    );
+    assert!(
+        pump.mean["price_decoupling"] > 1.0,
+        "{}",
+        pump.mean["price_decoupling"]
+    );
+    assert!(pump.violation > 0.0);
+    let flat = score(&sim, &sound(), &[1]);
+    assert!(
+        flat.mean["consume_rate"] > 0.2,
+        "{}",
+        flat.mean["consume_rate"]
+    );
+}

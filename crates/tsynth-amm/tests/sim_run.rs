@@ -142,19 +142,32 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         v3_staking.aggregate
     );
 
-    // A lock-up guard: the loop cannot complete inside one block.
-    let locked = eval(&v4(
+    // A lock-up guard only delays the loop: the patient attacker stakes, waits out the
+    // hour, then buys, unstakes and sells in one block (shared/reference/attacks.md). And
+    // the one-block script alone does see nothing there (its blind spot).
+    let locked_blocks = v4(
         "0",
         "0",
         "LinearOneSided",
         block("guard", "LockUp", &[U256::from(3600u64)]),
-    ));
+    );
+    let locked = eval(&locked_blocks);
     assert!(locked.aggregate.failure.is_none());
-    assert_eq!(
-        locked.aggregate.worst["rug_risk"], 0.0,
+    assert!(
+        locked.aggregate.worst["rug_risk"] >= 0.08,
         "{:?}",
         locked.aggregate
     );
+    let (snap, p) = prepared(&locked_blocks, &scenario("exploit.toml"));
+    let script = adversary::stake_loop(
+        &mut snap.to_world(),
+        &p.contracts,
+        ATTACKER,
+        to_wei(1000.0),
+        10,
+    )
+    .expect("loop runs");
+    assert_eq!(script, U256::ZERO);
 }
 
 #[test]
