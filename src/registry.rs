@@ -42,6 +42,15 @@ pub fn default_criteria(domain: &str) -> Option<&'static str> {
     }
 }
 
+/// The metric in which `domain` stores the risk its adversaries found (what `tsynth attack
+/// --run` checks the full search against).
+pub fn attack_risk_metric(domain: &str) -> Option<&'static str> {
+    match domain {
+        "amm" => Some("rug_risk"),
+        _ => None,
+    }
+}
+
 /// Finds `domain`'s default criteria file: under the working directory, else next to an
 /// ancestor of `near` (e.g. a run's grammar: `grammars/amm.grammar` → `criteria/...`).
 pub fn find_criteria(domain: &str, near: Option<&Path>) -> Option<std::path::PathBuf> {

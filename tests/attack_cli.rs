@@ -91,3 +91,23 @@ fn a_domain_without_an_attack_search_is_a_clear_error() {
     let e = text(&o.stderr);
     assert!(e.contains("domain `vault` has no adversary search"), "{e}");
 }
+
+#[test]
+fn every_feasible_front_member_of_a_run_is_checked() {
+    let f = crate::front_support::shared_run();
+    let o = attack(&["--run", f.run.to_str().unwrap(), "--budget", "8"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("feasible member(s) checked with 8 evaluations per state"),
+        "{s}"
+    );
+    assert!(s.contains("stored rug_risk"), "{s}");
+    let bad = attack(&[
+        "--run",
+        f.run.to_str().unwrap(),
+        "--design",
+        "designs/ocean-v4.toml",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}

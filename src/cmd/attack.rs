@@ -19,8 +19,12 @@ use super::common_args::{CommonArgs, DEFAULT_SCENARIO};
 #[command(mut_arg("out", |a| a.hide(true)))]
 pub struct Args {
     /// Design file (e.g. designs/ocean-v4.toml).
-    #[arg(long)]
-    pub design: PathBuf,
+    #[arg(long, required_unless_present = "run", conflicts_with = "run")]
+    pub design: Option<PathBuf>,
+    /// Check every feasible front member of a run directory instead: the full search on the
+    /// run's scenario, each member's found risk against its stored `rug_risk`.
+    #[arg(long, value_name = "DIR")]
+    pub run: Option<PathBuf>,
     /// Attack evaluations per probed state.
     #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub budget: u32,
@@ -46,8 +50,14 @@ pub struct Args {
 /// Runs `tsynth attack`.
 pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
+    if let Some(dir) = &args.run {
+        return check_run(dir, &args);
+    }
+    let Some(design) = &args.design else {
+        bail!("give --design FILE or --run DIR");
+    };
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
-    let (library, emitted) = super::design::emit_file(&args.design)?;
+    let (library, emitted) = super::design::emit_file(design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
     let request = AttackRequest {
         budget: args.budget,
@@ -61,14 +71,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
         Ok(Some(r)) => r,
         Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
-        Err(e) => bail!("{}: {e}", args.design.display()),
+        Err(e) => bail!("{}: {e}", design.display()),
     };
     let secs = started.elapsed().as_secs_f64();
     let mut o = std::io::stdout().lock();
     writeln!(
         o,
         "attack search on {} after {} tick(s) of the honest market (seed {}): {} evaluations per state, search seed {}, templates {}",
-        args.design.display(),
+        design.display(),
         request.after_ticks.min(sim.run_spec().ticks),
         request.market_seed,
         args.budget,
@@ -81,8 +91,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         writeln!(o)?;
         writeln!(
             o,
-            "state {}: best gain {:.4} = risk {:.4} of the pool's base (found at evaluation {} of {})",
-            p.when, p.gain, p.risk, p.found_at, p.evaluations
+            "state {}: best gain {:.4}, honest holders lose {:.4}: risk {:.4} of the pool's base (found at evaluation {} of {})",
+            p.when, p.gain, p.victim_loss, p.risk, p.found_at, p.evaluations
         )?;
         if p.gain > 0.0 {
             for l in &p.lines {
@@ -102,5 +112,80 @@ pub fn run(args: Args) -> Result<ExitCode> {
             evaluations as f64 / secs.max(1e-9)
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tsynth attack --run DIR`: the full search on every feasible front member (held-out
+/// verdicts are what a token engineer reads, so each member is attacked after the run's
+/// scenario played out on its first held-out seed, else its first search seed), reporting
+/// members whose found risk exceeds their stored `rug_risk` (worst over seeds).
+fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
+    let run = super::front::rundata::Run::load(dir)?;
+    let scenario = std::path::Path::new(&run.config.scenario.absolute);
+    let Some(metric) = crate::registry::attack_risk_metric(&run.config.domain) else {
+        bail!("domain `{}` has no adversary search", run.config.domain);
+    };
+    let mut o = std::io::stdout().lock();
+    let (mut checked, mut worse) = (0usize, 0usize);
+    for m in run.archive.members.iter().filter(|m| m.feasible) {
+        let (path, _) = super::front::show::write_design(&run, m)?;
+        let (library, emitted) = super::design::emit_file(&path)?;
+        let sim = crate::registry::simulator_from_text(
+            &run.config.scenario_text,
+            scenario,
+            &library.blocks_dir,
+        )?;
+        let seed = m
+            .held_out
+            .as_ref()
+            .and_then(|h| h.seeds.first())
+            .or(m.seeds.first())
+            .copied()
+            .unwrap_or(1);
+        let request = AttackRequest {
+            budget: args.budget,
+            seed: args.seed,
+            templates: !args.no_templates,
+            schedule_seconds: emitted.schedule_seconds,
+            after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
+            market_seed: seed,
+        };
+        let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
+            Ok(Some(r)) => r,
+            Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
+            Err(e) => bail!("member {}: {e}", m.id),
+        };
+        let scores = m.held_out.as_ref().map_or(&m.objectives, |h| &h.objectives);
+        let stored = scores
+            .worst
+            .get(metric)
+            .copied()
+            .or_else(|| {
+                m.per_seed
+                    .iter()
+                    .filter_map(|s| s.values.get(metric).copied())
+                    .reduce(f64::max)
+            })
+            .unwrap_or(0.0);
+        let found = report.worst().map_or(0.0, |w| w.risk);
+        checked += 1;
+        let flag = if found > stored + 1e-6 {
+            worse += 1;
+            "WORSE"
+        } else {
+            "ok"
+        };
+        writeln!(
+            o,
+            "{:<8} stored {metric} {stored:.4}  found {found:.4} ({})  {flag}",
+            m.id,
+            report.worst().map_or("-".to_string(), |w| w.when.clone())
+        )?;
+    }
+    writeln!(
+        o,
+        "{checked} feasible member(s) checked with {} evaluations per state; {worse} with a worse attack than stored",
+        args.budget
+    )?;
     Ok(ExitCode::SUCCESS)
 }

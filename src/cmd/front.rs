@@ -11,7 +11,7 @@ mod list;
 mod plotcmd;
 mod report;
 pub mod rundata;
-mod show;
+pub mod show;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

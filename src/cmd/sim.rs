@@ -172,12 +172,13 @@ fn print_table(sim: &dyn Simulate, agg: &Aggregate, seeds: &[SeedOutcome]) -> Re
         let detail: Vec<String> = sel
             .constraints
             .iter()
-            .map(|c| {
+            .filter_map(|c| {
                 let v = worst
                     .and_then(|s| s.values.get(&c.metric))
                     .copied()
                     .unwrap_or(f64::NAN);
-                format!("{} {v:.3} (limit {})", c.metric, c.describe())
+                let ok = c.min.is_none_or(|m| v >= m) && c.max.is_none_or(|m| v <= m);
+                (!ok).then(|| format!("{} {v:.3} (limit {})", c.metric, c.describe()))
             })
             .collect();
         writeln!(

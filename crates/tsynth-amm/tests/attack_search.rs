@@ -283,3 +283,55 @@ fn a_late_unlocking_premine_is_found_by_the_time_warped_probe() {
     assert!(late.lines[0].starts_with("publisher"), "{:?}", late.lines);
     assert_eq!(report.worst().unwrap().when, late.when);
 }
+
+/// A publisher that withdraws its liquidity after an honest buyer bought in leaves the buyer
+/// with datatokens nobody will pay for: its realisable value falls, though the publisher only
+/// takes back (about) its own deposit.
+#[test]
+fn victim_loss_is_what_honest_holders_can_no_longer_get_out() {
+    let blocks = v4_with("0.001", "BalancerJoin", block("guard", "NoGuard", &[]));
+    let (snap, p) = prepared(&blocks);
+    let mut world = snap.to_world();
+    // a consumer of the scenario (100 base tokens) buys with 80 of them
+    let who = p.agents[0];
+    let mut buyer = tsynth_amm::attack::exec::holdings_of(&mut world, &p.contracts, who).unwrap();
+    let mut counts = tsynth_amm::agents::TxCounts::default();
+    assert!(
+        tsynth_amm::agents::buy(
+            &mut world,
+            &p.contracts,
+            who,
+            &mut buyer,
+            &mut counts,
+            tsynth_sim::units::to_wei(80.0),
+        )
+        .unwrap()
+    );
+    let rug = Attack {
+        actor: Actor::Publisher,
+        capital: 1.0,
+        steps: vec![Step::Unstake(1.0)],
+        origin: "withdraw".into(),
+    };
+    let mut after = world.fork();
+    execute(&mut after, &arena(&p), &rug).unwrap();
+    // what its datatokens are worth to it: realisable value minus the base it holds
+    let value = |w: &tsynth_evm::World| {
+        let base = tsynth_amm::attack::exec::holdings_of(&mut w.fork(), &p.contracts, who)
+            .unwrap()
+            .base;
+        tsynth_amm::attack::exec::realisable_value(w, &p.contracts, who).unwrap()
+            - tsynth_sim::units::to_tokens(base)
+    };
+    let (before_v, after_v) = (value(&world), value(&after));
+    assert!(
+        before_v > 60.0,
+        "the buyer's datatokens are worth {before_v} before"
+    );
+    assert!(
+        after_v < 0.2 * before_v,
+        "and {after_v} after the withdrawal"
+    );
+    let loss = tsynth_amm::attack::exec::victim_loss(&world, &after, &p.contracts, &[who]).unwrap();
+    assert!((loss - (before_v - after_v)).abs() < 1e-9, "{loss}");
+}

@@ -261,7 +261,10 @@ pub struct AttackProbe {
     pub offset_seconds: u64,
     /// The attacker's net gain (the domain's unit, e.g. base tokens).
     pub gain: f64,
-    /// The gain relative to what is at stake (the domain's risk metric).
+    /// What honest holders lose in the same attack, at realisable value (same unit).
+    pub victim_loss: f64,
+    /// The worse of gain and victim loss relative to what is at stake (the domain's risk
+    /// metric).
     pub risk: f64,
     /// Attack evaluations spent, and the one that first reached the best.
     pub evaluations: u32,

@@ -45,7 +45,7 @@ fn toml_quote(s: &str) -> String {
 /// path no longer holds the stored text); returns the design path and the commands that
 /// re-simulate the member into `RUN/sims/`: one command when its seeds are consecutive, else
 /// one per seed (`tsynth sim` takes a first seed and a count).
-pub(super) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String>)> {
+pub(crate) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String>)> {
     anyhow::ensure!(
         !m.design.trim().is_empty(),
         "member `{}` in {} has no design text",

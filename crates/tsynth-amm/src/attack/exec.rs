@@ -328,16 +328,69 @@ fn liquidate_best(run: &mut Run<'_>) -> Result<(), Fatal> {
         trace: Vec::new(),
     };
     alt.liquidate(false)?;
-    let (alt_base, alt_txs, alt_trace) = (alt.h.base, alt.txs, alt.trace);
+    let (alt_h, alt_txs, alt_trace) = (alt.h, alt.txs, alt.trace);
     let before = run.trace.len();
     run.liquidate(true)?;
     run.txs += alt_txs;
-    if alt_base > run.h.base {
-        run.h.base = alt_base;
+    if alt_h.base > run.h.base {
+        // the attacker took the other way out: its world is the one left behind
+        *run.world = fork;
+        run.h = alt_h;
         run.trace.truncate(before);
         run.trace.extend(alt_trace);
     }
     Ok(())
+}
+
+/// What `who` holds on `world`: base, datatokens and pool shares.
+pub fn holdings_of(world: &mut World, c: &Contracts, who: Address) -> Result<Holdings, Fatal> {
+    let balance = |world: &mut World, token: Address| {
+        tsynth_sim::stats::count_call();
+        world.erc20_balance(token, who).map_err(|source| Fatal {
+            what: "read a holder's balance".into(),
+            source,
+        })
+    };
+    Ok(Holdings {
+        base: balance(world, c.base)?,
+        dt: balance(world, c.dt)?,
+        shares: view(world, c.pool, &IDataPool::sharesOfCall { who })?,
+    })
+}
+
+/// What `who` could get out of `world` in base tokens if it alone liquidated now (sold its
+/// datatokens, redeemed its shares over up to [`LIQUIDATION_BLOCKS`] blocks, the better of
+/// the two orders), on a fork: its realisable value, not its value at the spot price.
+pub fn realisable_value(world: &World, c: &Contracts, who: Address) -> Result<f64, Fatal> {
+    let mut fork = world.fork();
+    let h = holdings_of(&mut fork, c, who)?;
+    let mut run = Run {
+        world: &mut fork,
+        c: *c,
+        who,
+        h,
+        txs: 0,
+        trace: Vec::new(),
+    };
+    liquidate_best(&mut run)?;
+    Ok(to_tokens(run.h.base))
+}
+
+/// The realisable value `holders` lose between `before` and `after` (the state an attack
+/// left), summed over holders who lost (each valued as if it alone liquidated).
+pub fn victim_loss(
+    before: &World,
+    after: &World,
+    c: &Contracts,
+    holders: &[Address],
+) -> Result<f64, Fatal> {
+    let mut loss = 0.0;
+    for &who in holders {
+        let b = realisable_value(before, c, who)?;
+        let a = realisable_value(after, c, who)?;
+        loss += (b - a).max(0.0);
+    }
+    Ok(loss)
 }
 
 /// Runs `attack` on `world` (a fork: it is changed) and values the result.

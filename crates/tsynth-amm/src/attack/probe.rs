@@ -68,6 +68,20 @@ pub fn attack_report(
         }
         let t0 = world.timestamp();
         let found = search(&world, &arena, &settings, &[], &delays)?;
+        // the best attack again, to value what the honest holders are left with
+        let mut after = world.fork();
+        super::exec::execute(&mut after, &arena, &found.attack)?;
+        let mut holders = prepared.agents.clone();
+        if found.attack.actor == Actor::Outsider {
+            holders.push(prepared.publisher);
+        }
+        let victim_loss = super::exec::victim_loss(&world, &after, &prepared.contracts, &holders)?;
+        let pool_base = found.outcome.pool_base;
+        let risk = if pool_base > 0.0 {
+            found.outcome.gain.max(victim_loss).max(0.0) / pool_base
+        } else {
+            0.0
+        };
         let who = match found.attack.actor {
             Actor::Outsider => "outside attacker",
             Actor::Publisher => "publisher",
@@ -91,7 +105,8 @@ pub fn attack_report(
             when,
             offset_seconds: offset,
             gain: found.outcome.gain,
-            risk: found.outcome.risk(),
+            victim_loss,
+            risk,
             evaluations: found.evaluations,
             found_at: found.found_at,
             origin: found.attack.origin.clone(),
