@@ -214,6 +214,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "evaluations": engine.evaluations(),
             "feasible": feasible,
             "front": points,
+            "archive_size": engine.archive().len(),
         }));
     }
     let auto = if survival == Survival::Auto {
