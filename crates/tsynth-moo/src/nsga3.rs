@@ -16,6 +16,11 @@
 //!    intercepts fall back to the nadir point of the first front (the worst value of
 //!    each objective among its members); an objective whose nadir equals its ideal falls
 //!    back to the worst value in `S_t`, then to 1.
+//!
+//!    That is [`Normalize::DebJain`], the default. [`Normalize::Hyperplane`] is the
+//!    procedure of Blank, Deb & Roy (2019) that pymoo implements
+//!    ([`normalize_hyperplane`]): updated at every survival with a feasible candidate,
+//!    extreme points from the first front, nadir capped at the worst point seen.
 //! 2. **associated** with the reference direction of least perpendicular distance;
 //! 3. **niched**: the niche count `ρⱼ` of direction `j` counts the members of
 //!    `S_t \ F_l`; repeatedly, among the directions not yet excluded, one of least `ρⱼ`
