@@ -81,10 +81,15 @@ fn sim_without_out_writes_a_new_run_directory() {
     let scenario = dir.path().join("short.toml");
     std::fs::write(
         &scenario,
-        std::fs::read_to_string(root().join("scenarios/default.toml"))
-            .unwrap()
-            .replace("ticks = 1000", "ticks = 60")
-            .replace("probe_interval = 100", "probe_interval = 30"),
+        crate::cli_support::scenario_with_run(
+            "default.toml",
+            &[
+                ("ticks", 60.0),
+                ("probe_interval", 30.0),
+                ("launch_window_days", 1.0),
+                ("initial_level", 1.2),
+            ],
+        ),
     )
     .unwrap();
     let o = command()

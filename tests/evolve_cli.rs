@@ -10,10 +10,15 @@ use crate::cli_support::{root, text, tsynth};
 
 /// A 40-block scenario and a config for a tiny run (2 ALPS layers of 4, 1–2 seeds).
 fn tiny_setup(dir: &Path, gens: u64) -> PathBuf {
-    let scenario = std::fs::read_to_string(root().join("scenarios/search.toml"))
-        .unwrap()
-        .replace("ticks = 300", "ticks = 40")
-        .replace("probe_interval = 50", "probe_interval = 20");
+    let scenario = crate::cli_support::scenario_with_run(
+        "search.toml",
+        &[
+            ("ticks", 40.0),
+            ("probe_interval", 20.0),
+            ("launch_window_days", 0.5),
+            ("initial_level", 1.2),
+        ],
+    );
     std::fs::write(dir.join("tiny.toml"), scenario).unwrap();
     let config = format!(
         r#"grammar = "grammars/amm.grammar"

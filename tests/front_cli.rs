@@ -420,7 +420,7 @@ fn errors_name_the_path_id_or_objective_and_exit_1() {
         let e = fails(&args);
         assert!(e.contains("unknown objective `profit`"), "{e}");
         assert!(
-            e.contains("slippage, volatility, rug_risk, complexity"),
+            e.contains("slippage, price_drawdown, rug_risk, complexity"),
             "{e}"
         );
     }

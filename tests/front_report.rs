@@ -186,10 +186,10 @@ fn hash_selection_fills_the_detail_panel() {
             p.name
         );
     }
-    // The point is highlighted in every panel of the 4x4 matrix (12 off-diagonal panels).
+    // The point is highlighted in every off-diagonal panel of the k x k matrix.
     // Only that member's points are marked.
     let marked = dom.matches("class=\"pt sel\"").count();
-    assert_eq!(marked, 12, "selected points");
+    assert_eq!(marked, panels(), "selected points");
     let theirs = dom
         .match_indices("class=\"pt sel\"")
         .filter(|(i, _)| {
@@ -197,7 +197,7 @@ fn hash_selection_fills_the_detail_panel() {
             tag.contains(&format!(r#"data-id="{}""#, m.id))
         })
         .count();
-    assert_eq!(theirs, 12, "selected points of {}", m.id);
+    assert_eq!(theirs, panels(), "selected points of {}", m.id);
 }
 
 /// A tiny Chrome DevTools protocol client over a websocket.
@@ -405,7 +405,7 @@ fn clicking_and_hovering_points_show_their_details() {
             "document.querySelectorAll('.pt.sel[data-id=\"{}\"]').length",
             m.id
         )),
-        12
+        serde_json::json!(panels())
     );
 
     // Hovering another member previews it; leaving returns to the pinned one.
@@ -483,4 +483,13 @@ fn screenshot_is_not_blank() {
         blue > 100 && orange > 50,
         "points not drawn ({blue} blue, {orange} orange)"
     );
+}
+
+/// Off-diagonal panels of the shared run's scatter matrix: k objectives give k x (k - 1).
+fn panels() -> usize {
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shared_run().run.join("archive.json")).unwrap())
+            .unwrap();
+    let k = a["objectives"].as_array().unwrap().len();
+    k * (k - 1)
 }

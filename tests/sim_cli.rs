@@ -3,14 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli_support::{command as tsynth, root as repo};
+use crate::cli_support::command as tsynth;
 
 /// A short version of the default scenario, written to `dir`.
 fn short_scenario(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(repo().join("scenarios/default.toml"))
-        .unwrap()
-        .replace("ticks = 1000", "ticks = 150")
-        .replace("probe_interval = 100", "probe_interval = 50");
+    let text = crate::cli_support::scenario_with_run(
+        "default.toml",
+        &[
+            ("ticks", 150.0),
+            ("probe_interval", 50.0),
+            ("launch_window_days", 2.0),
+            ("initial_level", 1.2),
+        ],
+    );
     let p = dir.join("short.toml");
     std::fs::write(&p, text).unwrap();
     p
@@ -112,10 +117,20 @@ fn the_known_designs_deploy_and_simulate_feasibly() {
         );
         let s: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-        assert_eq!(s["feasible"], true, "{d}: {s}");
+        if d == "ocean-v4.1" {
+            // its one-year vesting outruns the 6-day horizon: flagged, never scored as run
+            assert_eq!(s["feasible"], false, "{d}: {s}");
+            let cov = s["aggregate"]["worst"]["horizon_coverage"]
+                .as_f64()
+                .unwrap();
+            assert!(cov < 0.05, "{d}: {s}");
+            assert!(String::from_utf8_lossy(&o.stdout).contains("judged before its schedule ran"));
+        } else {
+            assert_eq!(s["feasible"], true, "{d}: {s}");
+        }
         rug.push(s["aggregate"]["mean"]["rug_risk"].as_f64().unwrap());
     }
     // V3 (publisher holds the premine) and V4 (drainable staking) are exposed; V4.1 much less.
-    assert!(rug[0] > 0.2 && rug[1] > 0.2, "{rug:?}");
+    assert!(rug[0] > 0.1 && rug[1] > 0.2, "{rug:?}");
     assert!(rug[2] < rug[0] / 2.0 && rug[2] < rug[1] / 2.0, "{rug:?}");
 }

@@ -8,6 +8,7 @@ mod front_support;
 mod attack_cli;
 mod common_args_cli;
 mod compile_cli;
+mod criteria_cli;
 mod domain_vault_cli;
 mod evolve_cli;
 mod front_cli;

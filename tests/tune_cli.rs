@@ -10,9 +10,14 @@ use crate::cli_support::{root, text, tsynth};
 /// The exploit scenario cut to 40 ticks and one seed.
 fn short_scenario(dir: &Path) -> PathBuf {
     let src = std::fs::read_to_string(root().join("scenarios/exploit.toml")).unwrap();
-    let s = src
-        .replace("ticks = 200", "ticks = 40")
-        .replace("seeds = 4", "seeds = 1");
+    let s = crate::cli_support::with_run(
+        &src,
+        &[
+            ("ticks", 40.0),
+            ("seeds", 1.0),
+            ("launch_window_days", 0.002),
+        ],
+    );
     assert_ne!(s, src);
     let p = dir.join("short.toml");
     std::fs::write(&p, s).unwrap();
@@ -28,7 +33,7 @@ fn unknown_parameter_is_exit_1_naming_it_and_the_valid_ones() {
     let out = tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--params",
         "slope,lpFee",
         "--out",
@@ -41,7 +46,7 @@ fn unknown_parameter_is_exit_1_naming_it_and_the_valid_ones() {
         e.contains("valid parameters:") && e.contains("SoftCapFee.slope"),
         "{e}"
     );
-    assert!(e.contains("LinearVesting.vestDuration"), "{e}");
+    assert!(e.contains("ConstantWeights.baseWeight"), "{e}");
     assert!(!e.contains("panicked"), "{e}");
 }
 
@@ -50,7 +55,7 @@ fn bad_constraint_is_a_clear_error() {
     let out = tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--constraint",
         "rugrisk<=0.01",
     ]);
@@ -68,7 +73,7 @@ fn run_scalar(dir: &Path, out: &str, threads: &str) -> Output {
     tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--scenario",
         scen.to_str().unwrap(),
         "--mode",
@@ -82,7 +87,7 @@ fn run_scalar(dir: &Path, out: &str, threads: &str) -> Output {
         "--constraint",
         "slippage<=0.02",
         "--weights",
-        "slippage=1,volatility=1",
+        "slippage=1,price_drawdown=1",
         "--threads",
         threads,
         "--baseline",
@@ -109,7 +114,7 @@ fn scalar_run_writes_a_run_directory_with_constrained_members() {
     );
     assert!(s.contains("horizon_coverage"), "{s}");
     assert!(s.contains("paths on held-out seed"), "{s}");
-    assert!(s.contains("Spot price             tuned"), "{s}");
+    assert!(s.contains("tuned  "), "{s}");
     let run = dir.path().join("run");
     for f in [
         "path-price.svg",
@@ -171,7 +176,7 @@ fn scalar_run_writes_a_run_directory_with_constrained_members() {
     let mut rows = sens.lines();
     assert_eq!(
         rows.next().unwrap(),
-        "param,influence,slippage,volatility,rug_risk,complexity"
+        "param,influence,slippage,price_drawdown,rug_risk,complexity,launch_spike,stake_swing,price_decoupling,publisher_profit"
     );
     let params: Vec<&str> = rows.map(|l| l.split(',').next().unwrap()).collect();
     let mut sorted = params.clone();
@@ -249,11 +254,11 @@ fn moo_run_reports_a_front_inside_the_constraints() {
     let out = tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--scenario",
         scen.to_str().unwrap(),
         "--params",
-        "baseFee,startBaseWeight",
+        "baseFee,baseWeight",
         "--budget",
         "16",
         "--population",
@@ -299,7 +304,7 @@ pub fn only_new_run_dir(dir: &Path, stem: &str) -> PathBuf {
 fn without_out_a_new_run_directory_is_written_and_no_progress_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let scen = short_scenario(dir.path());
-    let design = root().join("designs/ocean-v4.1.toml");
+    let design = root().join("tests/fixtures/softcap-pool.toml");
     let baseline = root().join("designs/ocean-v4.toml");
     // from another directory, so that the default `runs/` lands in the temporary one
     let out = crate::cli_support::command()
@@ -325,7 +330,7 @@ fn without_out_a_new_run_directory_is_written_and_no_progress_is_accepted() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let run = only_new_run_dir(dir.path(), "ocean-v4.1");
+    let run = only_new_run_dir(dir.path(), "softcap-pool");
     for f in [
         "run.toml",
         "generations.jsonl",
@@ -365,7 +370,7 @@ fn a_run_directory_that_holds_a_run_is_refused() {
     let out = tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--out",
         dir.path().to_str().unwrap(),
     ]);
@@ -385,7 +390,7 @@ fn a_bad_fd_step_is_refused_before_any_simulation_or_directory() {
     let out = tsynth(&[
         "tune",
         "--design",
-        "designs/ocean-v4.1.toml",
+        "tests/fixtures/softcap-pool.toml",
         "--fd-step",
         "0.9",
         "--out",

@@ -28,14 +28,16 @@ pub fn text(b: &[u8]) -> String {
 
 /// The default scenario shortened to 60 ticks and 2 seeds.
 pub fn short_scenario_text() -> String {
-    let t = std::fs::read_to_string(root().join("scenarios/default.toml")).unwrap();
-    let t = t
-        .replace("ticks = 1000", "ticks = 60")
-        .replace("probe_interval = 100", "probe_interval = 20")
-        .replace("claim_interval = 100", "claim_interval = 20")
-        .replace("seeds = 4", "seeds = 2");
-    assert!(t.contains("ticks = 60") && t.contains("probe_interval = 20"));
-    t
+    crate::cli_support::scenario_with_run(
+        "default.toml",
+        &[
+            ("ticks", 60.0),
+            ("probe_interval", 20.0),
+            ("seeds", 2.0),
+            ("launch_window_days", 1.0),
+            ("initial_level", 1.2),
+        ],
+    )
 }
 
 /// A run made by `tsynth evolve` in the test.

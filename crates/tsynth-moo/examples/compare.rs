@@ -4,6 +4,9 @@
 //! ```text
 //! compare run --problem dtlz2-5 --pop 212 --evals 42400 --seeds 10 --out t.json \
 //!     [--survival auto|crowding|nsga3|sms] [--first-seed 0] [--archive-cap N (0: none)]
+//!     [--archive keep|off (keep; off: no Pareto archive during the run, same fronts)]
+//!     [--duplicates auto|eliminate|mutate (auto)] [--retries N (where not eliminated: 10)]
+//!     [--normalize debjain|hyperplane (NSGA-III; default debjain)]
 //!     [--label TEXT] [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
 //! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
@@ -21,7 +24,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use tsynth_moo::problems::TestProblem;
 use tsynth_moo::{
-    Engine, EngineConfig, FrontStatus, Mode, RealProblem, ReferenceDirections, Survival,
+    Engine, EngineConfig, FrontStatus, Mode, Normalize, RealProblem, ReferenceDirections, Survival,
     hypervolume, non_dominated_sort,
 };
 
@@ -64,6 +67,10 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut survival = Survival::Auto;
     let mut archive_cap = None;
+    let mut keep_archive = true;
+    let mut retries: Option<u32> = None;
+    let mut duplicates = tsynth_moo::Duplicates::default();
+    let mut normalize: Option<Normalize> = None;
     let mut truncation = tsynth_moo::Truncation::default();
     let mut sbx_eta: Option<f64> = None;
     let mut sbx_prob: Option<f64> = None;
@@ -92,12 +99,38 @@ fn run(args: &[String]) -> Result<(), String> {
                 }
             }
             "--archive-cap" => archive_cap = Some(num(value)? as usize).filter(|&c| c > 0),
+            "--retries" => retries = Some(num(value)? as u32),
+            "--normalize" => {
+                normalize = Some(match value.as_str() {
+                    "debjain" => Normalize::DebJain,
+                    "hyperplane" => Normalize::Hyperplane,
+                    other => return Err(format!("--normalize debjain|hyperplane, not {other}")),
+                })
+            }
+            "--duplicates" => {
+                duplicates = match value.as_str() {
+                    "auto" => tsynth_moo::Duplicates::Auto,
+                    "eliminate" => tsynth_moo::Duplicates::Eliminate,
+                    "mutate" => tsynth_moo::Duplicates::Mutate,
+                    other => {
+                        return Err(format!("--duplicates auto|eliminate|mutate, not {other}"));
+                    }
+                }
+            }
+            "--archive" => {
+                keep_archive = match value.as_str() {
+                    "keep" => true,
+                    "off" => false,
+                    other => return Err(format!("--archive keep|off, not {other}")),
+                }
+            }
             "--survival" => {
                 survival = match value.as_str() {
                     "auto" => Survival::Auto,
                     "crowding" => Survival::RankCrowding,
                     "nsga3" => Survival::Nsga3 {
                         directions: ReferenceDirections::Auto,
+                        normalize: Normalize::default(),
                     },
                     "sms" => Survival::SmsEmoa,
                     other => return Err(format!("unknown survival {other}")),
@@ -110,6 +143,14 @@ fn run(args: &[String]) -> Result<(), String> {
     let out = out.ok_or("--out is required")?;
     let tp = TestProblem::by_name(&name).ok_or(format!("unknown problem {name}"))?;
     let m = tsynth_moo::RealFunction::num_objectives(&tp);
+    if let Some(rule) = normalize
+        && let Survival::Nsga3 { directions, .. } = survival.resolve(m)
+    {
+        survival = Survival::Nsga3 {
+            directions,
+            normalize: rule,
+        };
+    }
     // Each algorithm with its published operator settings, as pymoo does: SBX η 15
     // p 0.9 for NSGA-II / SMS-EMOA, η 30 p 1 for NSGA-III (unless overridden).
     let mut sbx = match survival.resolve(m) {
@@ -136,8 +177,14 @@ fn run(args: &[String]) -> Result<(), String> {
             mode: Mode::Nsga2,
             survival: survival.clone(),
             archive_cap,
+            keep_archive,
             truncation,
             ..EngineConfig::default()
+        };
+        let config = EngineConfig {
+            max_mutation_retries: retries.unwrap_or(config.max_mutation_retries),
+            duplicates,
+            ..config
         };
         let start = Instant::now();
         let cpu_start = cpu_seconds();
@@ -167,6 +214,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "evaluations": engine.evaluations(),
             "feasible": feasible,
             "front": points,
+            "archive_size": engine.archive().len(),
         }));
     }
     let auto = if survival == Survival::Auto {

@@ -35,6 +35,10 @@ pub struct Archive<G, E> {
     /// deserialisation).
     #[serde(skip)]
     flat: Vec<f64>,
+    /// Pruning's distance matrix, kept between calls (a fresh one of a few MB per
+    /// generation costs page faults).
+    #[serde(skip)]
+    scratch: Vec<f64>,
 }
 
 impl<G: Clone, E: Clone> Archive<G, E> {
@@ -44,6 +48,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
             members: Vec::new(),
             cap,
             flat: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -178,13 +183,22 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         // One pass. If a member weakly dominates the candidate, no member can be
         // dominated by the candidate (members are mutually non-dominated), so nothing
         // has to be undone when the candidate is rejected.
+        // The comparisons of a row are made without early exits (their outcomes are
+        // unpredictable; branch-free is about twice as fast with 5 objectives).
         let mut dominated_any = false;
         for row in self.flat.chunks_exact(m) {
-            match pareto(f, row) {
-                Dominance::First => dominated_any = true,
-                Dominance::Second => return false,
-                Dominance::Neither if row == f.as_slice() => return false,
-                Dominance::Neither => {}
+            let mut better = false;
+            let mut worse = false;
+            for (a, b) in f.iter().zip(row) {
+                better |= a < b;
+                worse |= a > b;
+            }
+            match (better, worse) {
+                (true, false) => dominated_any = true,
+                (false, true) => return false,
+                // Equal, unless a NaN made every comparison false.
+                (false, false) if row == f.as_slice() => return false,
+                _ => {}
             }
         }
         if dominated_any {
@@ -307,7 +321,9 @@ impl<G: Clone, E: Clone> Archive<G, E> {
                 by_objective[j * n + k] = pts[k * m + j];
             }
         }
-        let mut dist = vec![0.0; n * n];
+        let mut dist = std::mem::take(&mut self.scratch);
+        dist.clear();
+        dist.resize(n * n, 0.0);
         for (a, row) in dist.chunks_exact_mut(n).enumerate() {
             for (j, column) in by_objective.chunks_exact(n).enumerate() {
                 let pa = pts[a * m + j];
@@ -315,13 +331,18 @@ impl<G: Clone, E: Clone> Archive<G, E> {
                     *d += (pb - pa) * (pb - pa);
                 }
             }
+            // A member is not its own neighbour.
+            row[a] = f64::INFINITY;
         }
-        // (squared distance, index) of k's nearest living neighbour other than `skip`.
-        let nearest_of = |k: usize, alive: &[bool], skip: usize| -> (f64, usize) {
+        // Removed members' columns are set to infinity, so a row's minimum is over the
+        // living others.
+        // (squared distance, index) of k's nearest living neighbour other than `skip`:
+        // the first index of least distance.
+        let nearest_of = |dist: &[f64], k: usize, skip: usize| -> (f64, usize) {
             let row = &dist[k * n..(k + 1) * n];
             let mut best = (f64::INFINITY, usize::MAX);
-            for (o, (&live, &d)) in alive.iter().zip(row).enumerate() {
-                if live && o != k && o != skip && d < best.0 {
+            for (o, &d) in row.iter().enumerate() {
+                if d < best.0 && o != skip {
                     best = (d, o);
                 }
             }
@@ -329,7 +350,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
         };
         let mut alive = vec![true; n];
         let mut nearest: Vec<(f64, usize)> =
-            (0..n).map(|k| nearest_of(k, &alive, usize::MAX)).collect();
+            (0..n).map(|k| nearest_of(&dist, k, usize::MAX)).collect();
         let mut left = n;
         while left > cap {
             let mut min = f64::INFINITY;
@@ -347,7 +368,7 @@ impl<G: Clone, E: Clone> Archive<G, E> {
             let mut victim_second = f64::INFINITY;
             for k in 0..n {
                 if alive[k] && !protected[k] && nearest[k].0 == min {
-                    let second = nearest_of(k, &alive, nearest[k].1).0;
+                    let second = nearest_of(&dist, k, nearest[k].1).0;
                     if victim == usize::MAX || second <= victim_second {
                         victim = k;
                         victim_second = second;
@@ -357,11 +378,15 @@ impl<G: Clone, E: Clone> Archive<G, E> {
             alive[victim] = false;
             left -= 1;
             for k in 0..n {
+                dist[k * n + victim] = f64::INFINITY;
+            }
+            for k in 0..n {
                 if alive[k] && nearest[k].1 == victim {
-                    nearest[k] = nearest_of(k, &alive, usize::MAX);
+                    nearest[k] = nearest_of(&dist, k, usize::MAX);
                 }
             }
         }
+        self.scratch = dist;
         let mut k = 0;
         self.members.retain(|_| {
             k += 1;

@@ -59,12 +59,72 @@ pub struct EngineConfig {
     pub survival: Survival,
     /// Optional cap on the archive size (pruning rule: [`Archive::prune`]).
     pub archive_cap: Option<usize>,
+    /// Keep the Pareto archive of everything evaluated (default `true`). A caller that
+    /// only needs the final population (its first front: [`Engine::front`]) can turn it
+    /// off: the archive never influences selection or survival, so the run is the same
+    /// individual for individual, without the cost of inserting every evaluation and
+    /// pruning to the cap (about half of the engine's own time with 5 or more
+    /// objectives). Without it [`Engine::archive`] stays empty and
+    /// [`GenerationStats::front_size`], [`GenerationStats::hypervolume`] and
+    /// [`GenerationStats::archive_feasible`] describe the population's first front.
+    #[serde(default = "yes")]
+    pub keep_archive: bool,
     /// Reference point for the per-generation hypervolume of the archive.
     pub reference_point: Option<Vec<f64>>,
     /// How often a child that equals one of its parents is mutated again (MOJITO retries
-    /// until the child differs).
+    /// until the child differs). Only where duplicates are not eliminated
+    /// ([`EngineConfig::duplicates`]).
     pub max_mutation_retries: u32,
+    /// What happens to a child that duplicates a genotype already there (default
+    /// [`Duplicates::Auto`]; checkpoints without the field resume with
+    /// [`Duplicates::Mutate`], the behaviour they were written with).
+    #[serde(default = "Duplicates::legacy")]
+    pub duplicates: Duplicates,
 }
+
+/// Handling of children whose genotype already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Duplicates {
+    /// [`Duplicates::Eliminate`] under NSGA-III survival, [`Duplicates::Mutate`] under
+    /// the others (the resolved [`Survival`]). Measured: on C1-DTLZ1 (NSGA-III, 1000
+    /// seeds) elimination finds the feasible region in 54.5% of the runs against 51.3%
+    /// with re-mutation (pymoo: 54.7% of 300), and on DTLZ1/DTLZ2 with 5 and 8
+    /// objectives its hypervolumes are as good or better (50 seeds), while on ZDT1-2
+    /// (NSGA-II) it costs a little hypervolume (BENCHMARKS.md).
+    #[default]
+    Auto,
+    /// A child equal to one of its two parents is mutated again, up to
+    /// [`EngineConfig::max_mutation_retries`] times (MOJITO); a child equal to another
+    /// member is kept.
+    Mutate,
+    /// pymoo's duplicate elimination: a child equal to a member of the breeding pool
+    /// or to a child already accepted for the layer in this generation is discarded,
+    /// and the missing children are bred again with fresh tournaments, at most
+    /// [`MAX_BREEDING_ROUNDS`] batches per layer and generation (then the layer gets
+    /// fewer children). No mutation is retried: a genotype alive in the pool is never
+    /// evaluated again, and every child is what a crossover and one mutation produced.
+    Eliminate,
+}
+
+impl Duplicates {
+    /// The behaviour of checkpoints written before the setting existed.
+    pub fn legacy() -> Self {
+        Self::Mutate
+    }
+
+    /// True when duplicates are eliminated under the (resolved) `survival`.
+    pub fn eliminates(self, survival: &Survival) -> bool {
+        match self {
+            Self::Auto => matches!(survival, Survival::Nsga3 { .. }),
+            Self::Mutate => false,
+            Self::Eliminate => true,
+        }
+    }
+}
+
+/// Most batches of children bred for one layer in one generation under
+/// [`Duplicates::Eliminate`] (pymoo's `n_max_iterations`).
+pub const MAX_BREEDING_ROUNDS: usize = 100;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -75,10 +135,16 @@ impl Default for EngineConfig {
             truncation: Truncation::default(),
             survival: Survival::default(),
             archive_cap: None,
+            keep_archive: true,
             reference_point: None,
             max_mutation_retries: 10,
+            duplicates: Duplicates::default(),
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl EngineConfig {
@@ -145,16 +211,19 @@ pub struct GenerationStats {
     pub population_feasible: usize,
     /// Non-empty age layers (1 in NSGA-II mode).
     pub layers: usize,
-    /// Size of the Pareto archive.
+    /// Size of the Pareto archive (without an archive, [`EngineConfig::keep_archive`]:
+    /// of the population's first front).
     pub front_size: usize,
-    /// Hypervolume of the archive at the configured reference point (0 while nothing
-    /// feasible has been found); `None` without a reference point.
+    /// Hypervolume of the archive (without one: of the population's first front) at the
+    /// configured reference point (0 while nothing feasible has been found); `None`
+    /// without a reference point.
     pub hypervolume: Option<f64>,
     /// Evaluations of this generation the engine made infeasible because they returned
     /// a non-finite objective or violation ([`Individual::invalid`]).
     #[serde(default)]
     pub invalid: usize,
-    /// True when the archive holds feasible members (some feasible point was found).
+    /// True when the archive holds feasible members (some feasible point was found;
+    /// without an archive: the population holds feasible members).
     #[serde(default)]
     pub archive_feasible: bool,
 }
@@ -474,7 +543,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         }
         let survival = self.state.config.survival.resolve(m);
         let directions = match &survival {
-            Survival::Nsga3 { directions } => {
+            Survival::Nsga3 { directions, .. } => {
                 directions.resolve(m, self.state.config.population_size)?
             }
             _ => Vec::new(),
@@ -517,7 +586,9 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         let new_count = born.len();
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
         let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
-        self.state.archive.extend(born.iter().map(|(_, i)| i));
+        if self.state.config.keep_archive {
+            self.state.archive.extend(born.iter().map(|(_, i)| i));
+        }
         let cands: Vec<Individual<G, E>> = born.into_iter().map(|(_, i)| i).collect();
         let (layer0, ranks) = self.survive(cands, m);
         self.state.layers = vec![layer0];
@@ -555,7 +626,9 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         let new_count = born.len();
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
         let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
-        self.state.archive.extend(born.iter().map(|(_, i)| i));
+        if self.state.config.keep_archive {
+            self.state.archive.extend(born.iter().map(|(_, i)| i));
+        }
         for ind in self.state.layers.iter_mut().flatten() {
             ind.age = ind.age.saturating_add(1);
         }
@@ -630,42 +703,61 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             }
             _ => self.work.load(m, pool),
         }
-        let rule = self
+        let survival = self
             .plan
             .as_ref()
-            .map_or(Survival::RankCrowding, |p| p.survival.clone())
-            .tournament_rule();
+            .map_or(Survival::RankCrowding, |p| p.survival.clone());
+        let rule = survival.tournament_rule();
+        let eliminate = self.state.config.duplicates.eliminates(&survival);
         let rng = &mut self.state.rng;
-        // Entrants come from a stream of permutations of the pool: with a pool of n
-        // (NSGA-II) every member enters exactly two tournaments when n is even (module
-        // `selection`).
-        self.tournament.reset(self.work.len());
-        let mut made = 0;
-        while made < n {
-            let (e1, e2) = self.tournament.next_pair(rng);
-            let w1 = self.work.compete(rule, e1, e2, rng);
-            let (e3, e4) = self.tournament.next_pair(rng);
-            let w2 = self.work.compete(rule, e3, e4, rng);
-            let a = parent(w1);
-            let b = parent(w2);
-            let (c1, c2) = problem.crossover(&a.genotype, &b.genotype, rng);
-            let age = a.age.max(b.age).saturating_add(1);
-            for mut child in [c1, c2] {
-                if made == n {
-                    break;
-                }
-                problem.mutate(&mut child, rng);
-                let mut tries = 0;
-                while tries < retries && (child == a.genotype || child == b.genotype) {
+        let first = births.len();
+        let mut rounds = 0;
+        let mut batch: Vec<(G, u32)> = Vec::new();
+        while births.len() - first < n && rounds < MAX_BREEDING_ROUNDS {
+            rounds += 1;
+            let need = n - (births.len() - first);
+            // Entrants come from a stream of permutations of the pool: with a pool of n
+            // (NSGA-II) every member enters exactly two tournaments when n is even
+            // (module `selection`). A further batch (duplicates eliminated) starts a
+            // fresh stream, as pymoo's mating does.
+            self.tournament.reset(self.work.len());
+            batch.clear();
+            while batch.len() < need {
+                let (e1, e2) = self.tournament.next_pair(rng);
+                let w1 = self.work.compete(rule, e1, e2, rng);
+                let (e3, e4) = self.tournament.next_pair(rng);
+                let w2 = self.work.compete(rule, e3, e4, rng);
+                let a = parent(w1);
+                let b = parent(w2);
+                let (c1, c2) = problem.crossover(&a.genotype, &b.genotype, rng);
+                let age = a.age.max(b.age).saturating_add(1);
+                for mut child in [c1, c2] {
+                    if batch.len() == need {
+                        break;
+                    }
                     problem.mutate(&mut child, rng);
-                    tries += 1;
+                    if !eliminate {
+                        let mut tries = 0;
+                        while tries < retries && (child == a.genotype || child == b.genotype) {
+                            problem.mutate(&mut child, rng);
+                            tries += 1;
+                        }
+                    }
+                    batch.push((child, age));
+                }
+            }
+            for (child, age) in batch.drain(..) {
+                if eliminate
+                    && (own.iter().chain(below).any(|i| i.genotype == child)
+                        || births[first..].iter().any(|b| b.genotype == child))
+                {
+                    continue;
                 }
                 births.push(Birth {
                     genotype: child,
                     layer,
                     age,
                 });
-                made += 1;
             }
         }
     }
@@ -785,15 +877,45 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         (kept, Some(ranks))
     }
 
-    fn stats(&self, evaluations: usize, feasible: usize, invalid: usize) -> GenerationStats {
-        let archive = &self.state.archive;
-        let hypervolume = self.state.config.reference_point.as_ref().map(|r| {
-            if archive.is_feasible() {
-                hypervolume(&archive.objectives(), r).unwrap_or(0.0)
-            } else {
-                0.0
+    fn stats(&mut self, evaluations: usize, feasible: usize, invalid: usize) -> GenerationStats {
+        let reference = self.state.config.reference_point.clone();
+        let (front_size, front_feasible, hypervolume) = if self.state.config.keep_archive {
+            let archive = &self.state.archive;
+            let hv = reference.as_ref().map(|r| {
+                if archive.is_feasible() {
+                    hypervolume(&archive.objectives(), r).unwrap_or(0.0)
+                } else {
+                    0.0
+                }
+            });
+            (archive.len(), archive.is_feasible(), hv)
+        } else if reference.is_none()
+            && let [layer] = self.state.layers.as_slice()
+            && let Some(Some(ranks)) = self.ranks.first()
+            && ranks.len() == layer.len()
+        {
+            // The survival's ranks give the first front without sorting again.
+            let mut size = 0;
+            let mut any_feasible = false;
+            for (ind, &r) in layer.iter().zip(ranks) {
+                if r == 0 {
+                    size += 1;
+                    any_feasible |= ind.is_feasible();
+                }
             }
-        });
+            (size, any_feasible, None)
+        } else {
+            let front = self.front();
+            let hv = reference.as_ref().map(|r| match front.feasible() {
+                Some(members) => {
+                    let points: Vec<Vec<f64>> =
+                        members.iter().map(|i| i.objectives.clone()).collect();
+                    hypervolume(&points, r).unwrap_or(0.0)
+                }
+                None => 0.0,
+            });
+            (front.members.len(), front.is_feasible(), hv)
+        };
         GenerationStats {
             generation: self.state.generation,
             evaluations,
@@ -808,10 +930,10 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 .filter(|i| i.is_feasible())
                 .count(),
             layers: self.state.layers.iter().filter(|l| !l.is_empty()).count(),
-            front_size: archive.len(),
+            front_size,
             hypervolume,
             invalid,
-            archive_feasible: archive.is_feasible(),
+            archive_feasible: front_feasible,
         }
     }
 }

@@ -39,12 +39,14 @@ pub use alps::{AgeLimits, AlpsConfig};
 pub use archive::Archive;
 pub use crowding::{Crowding, crowding_distance};
 pub use dominance::Dominance;
-pub use engine::{Engine, EngineConfig, EngineState, Front, FrontStatus, GenerationStats, Mode};
+pub use engine::{
+    Duplicates, Engine, EngineConfig, EngineState, Front, FrontStatus, GenerationStats, Mode,
+};
 pub use error::{MooError, Result};
 pub use hypervolume::{hypervolume, hypervolume_contributions};
 pub use indicators::{igd, igd_plus};
 pub use individual::Individual;
-pub use nsga3::ReferenceDirections;
+pub use nsga3::{Normalize, ReferenceDirections};
 pub use operators::{GaussianMutation, PolynomialMutation, Sbx};
 pub use problem::{EvalContext, Evaluation, InfeasibleReason, Problem, evaluation_seed};
 pub use real::{RealFunction, RealProblem, RealProblemError};

@@ -224,17 +224,16 @@ impl NonDominatedSorter {
         let mut used = 0usize;
         // `q` precedes `p` lexicographically: q dominates p iff q ≤ p everywhere and
         // they differ.
+        // Branch-free over the objectives (the outcome of each comparison is
+        // unpredictable, an early exit costs more in mispredictions than it saves).
         let dominates = |q: &[f64], p: &[f64]| {
+            let mut worse = false;
             let mut strict = false;
             for (a, b) in q.iter().zip(p) {
-                if a > b {
-                    return false;
-                }
-                if a < b {
-                    strict = true;
-                }
+                worse |= a > b;
+                strict |= a < b;
             }
-            strict
+            strict & !worse
         };
         for t in 0..self.order.len() {
             let i = self.order[t];

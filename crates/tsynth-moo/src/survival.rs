@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::MooRng;
 use crate::crowding::Crowding;
 use crate::hypervolume::hypervolume_contributions;
-use crate::nsga3::{self, Nsga3Memory, ReferenceDirections};
+use crate::nsga3::{self, Normalize, Nsga3Memory, ReferenceDirections};
 use crate::selection::{TournamentRule, compare};
 use crate::sorting::{Fronts, NonDominatedSorter};
 
@@ -33,12 +33,15 @@ pub enum Survival {
     /// NSGA-II: the last front truncated by crowding distance as set by
     /// [`crate::EngineConfig::truncation`]; crowded-comparison tournaments.
     RankCrowding,
-    /// NSGA-III: the last front chosen by reference-direction niching after Deb & Jain's
+    /// NSGA-III: the last front chosen by reference-direction niching after
     /// normalisation ([`crate::nsga3`]); tournaments by rank, then a coin.
     Nsga3 {
         /// The reference directions.
         #[serde(default)]
         directions: ReferenceDirections,
+        /// How objectives are normalised before association (default Deb & Jain's).
+        #[serde(default)]
+        normalize: Normalize,
     },
     /// SMS-EMOA-style: the member of least exclusive hypervolume contribution is removed
     /// from the last front one at a time (contributions recomputed after each removal),
@@ -61,6 +64,7 @@ impl Survival {
             Self::Auto if m <= 2 => Self::RankCrowding,
             Self::Auto => Self::Nsga3 {
                 directions: ReferenceDirections::Auto,
+                normalize: Normalize::default(),
             },
             other => other.clone(),
         }
@@ -221,9 +225,8 @@ impl Workspace {
     ) {
         match survival {
             Survival::Auto | Survival::RankCrowding => self.survivors(n, truncation, out),
-            Survival::Nsga3 { .. } => {
-                self.update_ideal(&mut memory.ideal);
-                self.survivors_nsga3(n, directions, memory, rng, out)
+            Survival::Nsga3 { normalize, .. } => {
+                self.survivors_nsga3(n, *normalize, directions, memory, rng, out)
             }
             Survival::SmsEmoa => self.survivors_sms(n, out),
         }
@@ -285,35 +288,75 @@ impl Workspace {
     fn survivors_nsga3(
         &mut self,
         n: usize,
+        rule: Normalize,
         directions: &[Vec<f64>],
         memory: &mut Nsga3Memory,
         rng: &mut MooRng,
         out: &mut Vec<u32>,
     ) {
+        let m = self.m;
+        let any_feasible =
+            !self.fronts.is_empty() && self.violations[self.fronts.front(0)[0] as usize] <= 0.0;
+        // Hyperplane: the normalisation is updated at every survival that sees a feasible
+        // candidate, whether or not the last front has to be split (as in pymoo), so the
+        // ideal, worst and extreme points follow the whole run. Deb & Jain: only the
+        // ideal point is updated here, the rest when a front is split.
+        let mut norm = None;
+        if any_feasible {
+            match rule {
+                Normalize::Hyperplane if !directions.is_empty() => {
+                    let mut pool = std::mem::take(&mut self.members);
+                    pool.clear();
+                    pool.extend(
+                        (0..self.len() as u32).filter(|&k| self.violations[k as usize] <= 0.0),
+                    );
+                    norm = Some(nsga3::normalize_hyperplane(
+                        &self.objectives,
+                        m,
+                        &pool,
+                        self.fronts.front(0),
+                        memory,
+                    ));
+                    self.members = pool;
+                }
+                Normalize::Hyperplane => {}
+                Normalize::DebJain => self.update_ideal(&mut memory.ideal),
+            }
+        }
         let Some(last) = self.split_front(n, out) else {
             return;
         };
         let front = self.fronts.front(last);
         let feasible = self.violations[front[0] as usize] <= 0.0;
-        let (Some(ideal), true, false) = (memory.ideal.as_deref(), feasible, directions.is_empty())
-        else {
+        if rule == Normalize::DebJain
+            && feasible
+            && !directions.is_empty()
+            && let Some(ideal) = memory.ideal.as_deref()
+        {
+            let mut st: Vec<u32> = out.clone();
+            st.extend_from_slice(front);
+            let dj = nsga3::normalize_with(
+                &self.objectives,
+                m,
+                &st,
+                self.fronts.front(0),
+                ideal,
+                &memory.extremes,
+            );
+            memory.extremes.clone_from(&dj.extreme_points);
+            norm = Some(dj);
+        }
+        let (Some(norm), true) = (norm, feasible) else {
+            // Infeasible last front: its members share one violation (the constrained
+            // sort gives every violation its own front), so which of them survive only
+            // matters for diversity: crowding distance. pymoo sorts by violation alone.
             self.truncate_last(n, last, Truncation::Crowding, out);
             out.sort_unstable();
             return;
         };
-        let m = self.m;
         let selected = out.len();
         let mut st: Vec<u32> = out.clone();
         st.extend_from_slice(front);
-        let norm = nsga3::normalize_with(
-            &self.objectives,
-            m,
-            &st,
-            self.fronts.front(0),
-            ideal,
-            &memory.extremes,
-        );
-        memory.extremes.clone_from(&norm.extreme_points);
         let mut normalized = vec![0.0; st.len() * m];
         for (t, &k) in st.iter().enumerate() {
             let k = k as usize;

@@ -24,3 +24,5 @@ mod operators;
 mod problems;
 #[path = "suite/sorting.rs"]
 mod sorting;
+#[path = "suite/survival.rs"]
+mod survival;

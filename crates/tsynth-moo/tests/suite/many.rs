@@ -11,7 +11,7 @@ use tsynth_moo::nsga3::{
 use tsynth_moo::problems::{Dtlz, DtlzKind, TestProblem};
 use tsynth_moo::{
     AlpsConfig, Archive, Engine, EngineConfig, EvalContext, Evaluation, FrontStatus, Individual,
-    InfeasibleReason, Mode, MooRng, PermutationTournament, PolynomialMutation, Problem,
+    InfeasibleReason, Mode, MooRng, Normalize, PermutationTournament, PolynomialMutation, Problem,
     RealFunction, RealProblem, ReferenceDirections, Survival, hypervolume,
 };
 
@@ -44,6 +44,7 @@ fn alps(layers: usize, gap: u32) -> Mode {
 fn nsga3() -> Survival {
     Survival::Nsga3 {
         directions: ReferenceDirections::Auto,
+        normalize: Normalize::default(),
     }
 }
 
