@@ -15,7 +15,7 @@ fn tiny_setup(dir: &Path, gens: u64) -> PathBuf {
         &[
             ("ticks", 40.0),
             ("probe_interval", 20.0),
-            ("launch_window_days", 0.5),
+            ("launch_window_days", 0.25),
             ("initial_level", 1.2),
         ],
     );

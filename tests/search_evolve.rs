@@ -42,7 +42,7 @@ fn tiny_scenario(dir: &Path) -> PathBuf {
         &[
             ("ticks", 40.0),
             ("probe_interval", 20.0),
-            ("launch_window_days", 0.5),
+            ("launch_window_days", 0.25),
             ("initial_level", 1.2),
         ],
     );
