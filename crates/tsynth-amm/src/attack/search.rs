@@ -436,6 +436,8 @@ mod tests {
     fn waits_span_one_block_to_the_maximum() {
         assert_eq!(wait_seconds(0.0, 86_400), BLOCK_SECONDS);
         assert_eq!(wait_seconds(1.0, 86_400), 86_400);
-        assert!((wait_gene(3600, 86_400) - 0.5).abs() < 0.1);
+        // log scale: ln(3600 / 12) / ln(86400 / 12)
+        assert!((wait_gene(3600, 86_400) - 300f64.ln() / 7200f64.ln()).abs() < 1e-12);
+        assert_eq!(wait_seconds(wait_gene(3600, 86_400), 86_400), 3600);
     }
 }
