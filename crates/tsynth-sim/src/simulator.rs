@@ -296,9 +296,7 @@ impl<D: Domain> Simulate for Simulator<D> {
             .compiler
             .compile(&request_c)
             .map_err(|e| format!("compile: {e}"))?;
-        let artifact = out
-            .contract(&format!("{CANDIDATE_UNIT}:{CANDIDATE_CONTRACT}"))
-            .filter(|c| !c.is_abstract())
+        let artifact = candidate_artifact(&out)
             .ok_or_else(|| format!("compile: no deployable `{CANDIDATE_CONTRACT}`"))?;
         let (snapshot, prepared) = self
             .domain
@@ -348,10 +346,7 @@ impl<D: Domain> Simulate for Simulator<D> {
         };
         let complexity = self.complexity_of(&out.cache_key, sources);
         let cached = out.origin.is_cached();
-        let Some(artifact) = out
-            .contract(&format!("{CANDIDATE_UNIT}:{CANDIDATE_CONTRACT}"))
-            .filter(|c| !c.is_abstract())
-        else {
+        let Some(artifact) = candidate_artifact(out) else {
             let reason = format!("compile: no deployable `{CANDIDATE_CONTRACT}`");
             return (failed(reason, complexity), vec![]);
         };
@@ -389,6 +384,12 @@ impl<D: Domain> Simulate for Simulator<D> {
             runs,
         )
     }
+}
+
+/// The deployable generated candidate of a compile output.
+fn candidate_artifact(out: &CompileOutput) -> Option<&tsynth_solc::ContractArtifact> {
+    out.contract(&format!("{CANDIDATE_UNIT}:{CANDIDATE_CONTRACT}"))
+        .filter(|c| !c.is_abstract())
 }
 
 /// Reads every `.sol` file under `dir` into a map keyed by source unit name (the path

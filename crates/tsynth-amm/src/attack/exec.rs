@@ -10,7 +10,7 @@ use tsynth_evm::{Address, U256, World};
 use tsynth_sim::units::{scale, to_tokens};
 
 use super::lang::{Actor, Attack, Step};
-use crate::agents::{Contracts, Fatal, Holdings, TxOutcome, send, view};
+use crate::agents::{self, Contracts, Fatal, Holdings, TxCounts, TxOutcome, send, view};
 use crate::bindings::IDataPool;
 
 /// Largest share of a pool balance one trade or stake may move (Balancer's in-ratio cap and
@@ -83,7 +83,13 @@ struct Run<'w> {
 }
 
 impl Run<'_> {
-    fn log(&mut self, what: String, ok: bool) {
+    /// Records a step: `done` when the pool accepted it, `tried` (+ ": refused") when not.
+    fn log(&mut self, ok: bool, done: String, tried: String) {
+        let what = if ok {
+            done
+        } else {
+            format!("{tried}: refused")
+        };
         self.trace.push(TraceLine {
             block: self.world.block_number(),
             time: self.world.timestamp(),
@@ -102,31 +108,14 @@ impl Run<'_> {
         if base_in.is_zero() {
             return Ok(false);
         }
-        let call = IDataPool::buyDtCall {
-            baseIn: base_in,
-            minDtOut: U256::ZERO,
-        };
-        self.txs += 1;
-        let o = send(self.world, self.who, self.c.pool, &call, "attack buy")?;
-        let ok = if let TxOutcome::Ok(out) = o {
-            self.h.base -= base_in;
-            self.h.dt += out;
-            self.log(
-                format!(
-                    "buy {:.4} datatokens for {:.4} base",
-                    to_tokens(out),
-                    to_tokens(base_in)
-                ),
-                true,
-            );
-            true
-        } else {
-            self.log(
-                format!("buy for {:.4} base: refused", to_tokens(base_in)),
-                false,
-            );
-            false
-        };
+        let dt0 = self.h.dt;
+        let ok = self.sent(|w, c, who, h, n| agents::buy(w, c, who, h, n, base_in))?;
+        let (i, o) = (to_tokens(base_in), to_tokens(self.h.dt - dt0));
+        self.log(
+            ok,
+            format!("buy {o:.4} datatokens for {i:.4} base"),
+            format!("buy for {i:.4} base"),
+        );
         Ok(ok)
     }
 
@@ -136,31 +125,14 @@ impl Run<'_> {
         if dt_in.is_zero() {
             return Ok(false);
         }
-        let call = IDataPool::sellDtCall {
-            dtIn: dt_in,
-            minBaseOut: U256::ZERO,
-        };
-        self.txs += 1;
-        let o = send(self.world, self.who, self.c.pool, &call, "attack sell")?;
-        let ok = if let TxOutcome::Ok(out) = o {
-            self.h.dt -= dt_in;
-            self.h.base += out;
-            self.log(
-                format!(
-                    "sell {:.4} datatokens for {:.4} base",
-                    to_tokens(dt_in),
-                    to_tokens(out)
-                ),
-                true,
-            );
-            true
-        } else {
-            self.log(
-                format!("sell {:.4} datatokens: refused", to_tokens(dt_in)),
-                false,
-            );
-            false
-        };
+        let base0 = self.h.base;
+        let ok = self.sent(|w, c, who, h, n| agents::sell(w, c, who, h, n, dt_in))?;
+        let (i, o) = (to_tokens(dt_in), to_tokens(self.h.base - base0));
+        self.log(
+            ok,
+            format!("sell {i:.4} datatokens for {o:.4} base"),
+            format!("sell {i:.4} datatokens"),
+        );
         Ok(ok)
     }
 
@@ -170,26 +142,14 @@ impl Run<'_> {
         if base_in.is_zero() {
             return Ok(false);
         }
-        self.txs += 1;
-        let o = send(
-            self.world,
-            self.who,
-            self.c.pool,
-            &IDataPool::stakeCall { baseIn: base_in },
-            "attack stake",
-        )?;
-        let ok = if let TxOutcome::Ok(shares) = o {
-            self.h.base -= base_in;
-            self.h.shares += shares;
-            self.log(format!("stake {:.4} base", to_tokens(base_in)), true);
-            true
-        } else {
-            self.log(
-                format!("stake {:.4} base: refused", to_tokens(base_in)),
-                false,
-            );
-            false
-        };
+        let ok = self
+            .sent(|w, c, who, h, n| agents::stake(w, c, who, h, n, base_in).map(|o| o.is_some()))?;
+        let i = to_tokens(base_in);
+        self.log(
+            ok,
+            format!("stake {i:.4} base"),
+            format!("stake {i:.4} base"),
+        );
         Ok(ok)
     }
 
@@ -197,33 +157,33 @@ impl Run<'_> {
         if shares.is_zero() {
             return Ok(false);
         }
-        self.txs += 1;
-        let o = send(
-            self.world,
-            self.who,
-            self.c.pool,
-            &IDataPool::unstakeCall { sharesIn: shares },
-            "attack unstake",
-        )?;
-        let ok = if let TxOutcome::Ok(out) = o {
-            self.h.shares -= shares;
-            self.h.base += out;
-            self.log(
-                format!(
-                    "unstake {:.4} shares for {:.4} base",
-                    to_tokens(shares),
-                    to_tokens(out)
-                ),
-                true,
-            );
-            true
-        } else {
-            self.log(
-                format!("unstake {:.4} shares: refused", to_tokens(shares)),
-                false,
-            );
-            false
-        };
+        let base0 = self.h.base;
+        let ok = self.sent(|w, c, who, h, n| {
+            agents::unstake(w, c, who, h, n, shares).map(|o| o.is_some())
+        })?;
+        let (i, o) = (to_tokens(shares), to_tokens(self.h.base - base0));
+        self.log(
+            ok,
+            format!("unstake {i:.4} shares for {o:.4} base"),
+            format!("unstake {i:.4} shares"),
+        );
+        Ok(ok)
+    }
+
+    /// Sends one transaction through the agents' helpers (they keep the holdings).
+    fn sent(
+        &mut self,
+        f: impl FnOnce(
+            &mut World,
+            &Contracts,
+            Address,
+            &mut Holdings,
+            &mut TxCounts,
+        ) -> Result<bool, Fatal>,
+    ) -> Result<bool, Fatal> {
+        let mut counts = TxCounts::default();
+        let ok = f(self.world, &self.c, self.who, &mut self.h, &mut counts)?;
+        self.txs += counts.sent as u32;
         Ok(ok)
     }
 
@@ -243,18 +203,20 @@ impl Run<'_> {
             &IDataPool::claimVestedCall {},
             "attack claim",
         )?;
-        let ok = if let TxOutcome::Ok(amount) = o {
-            self.h.dt += amount;
-            self.log(
-                format!("claim {:.4} vested datatokens", to_tokens(amount)),
-                true,
-            );
-            true
-        } else {
-            self.log("claim: refused".into(), false);
-            false
+        let amount = match o {
+            TxOutcome::Ok(amount) => Some(amount),
+            _ => None,
         };
-        Ok(ok)
+        if let Some(a) = amount {
+            self.h.dt += a;
+        }
+        let got = to_tokens(amount.unwrap_or_default());
+        self.log(
+            amount.is_some(),
+            format!("claim {got:.4} vested datatokens"),
+            "claim".into(),
+        );
+        Ok(amount.is_some())
     }
 
     fn wait(&mut self, seconds: u64) {
@@ -462,7 +424,7 @@ pub fn execute(world: &mut World, arena: &Arena, attack: &Attack) -> Result<Outc
             Step::Wait(s) => {
                 run.wait(s);
                 let what = format!("wait {}", super::lang::fmt_duration(s));
-                run.log(what, true);
+                run.log(true, what.clone(), what);
             }
         }
     }
