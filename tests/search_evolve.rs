@@ -172,7 +172,7 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
             m.sources
         );
         assert!(m.design.contains("grammar = "));
-        let again = fresh.evaluate(&Genotype(m.genotype.clone()), &m.seeds);
+        let again = fresh.evaluate(&Genotype(m.genotype.clone()), &m.seeds, &m.attack_plan);
         assert_eq!(again.full_hash, m.full_hash);
         assert_eq!(
             again.score.objectives, m.objectives,
@@ -186,7 +186,11 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
             held.seeds.iter().all(|s| !m.seeds.contains(s)),
             "held-out seeds are new"
         );
-        let again = fresh.evaluate(&Genotype(m.genotype.clone()), &held.seeds);
+        let again = fresh.evaluate(
+            &Genotype(m.genotype.clone()),
+            &held.seeds,
+            &held.attack_plan,
+        );
         assert_eq!(&again.score, held);
     }
     for a in &archive.members {
@@ -315,7 +319,7 @@ fn failing_candidates_are_infeasible_with_a_reason() {
     let sim = pool_sim(&tiny_scenario(tmp.path()), &lib);
     let pipeline = Pipeline::new(Arc::clone(&lib), sim);
     // A genotype of the wrong length cannot be decoded.
-    let bad = pipeline.evaluate(&Genotype(vec![0.5; 3]), &[1]);
+    let bad = pipeline.evaluate(&Genotype(vec![0.5; 3]), &[1], &Default::default());
     assert!(!bad.score.feasible);
     assert!(bad.score.violation >= 1.0);
     assert!(
@@ -327,10 +331,10 @@ fn failing_candidates_are_infeasible_with_a_reason() {
     let (_, g) = tsynth_search::evolve::load_designs(&lib, &[root().join("designs/seed-1ss.toml")])
         .unwrap()
         .remove(0);
-    let a = pipeline.evaluate(&g, &[1, 2]);
+    let a = pipeline.evaluate(&g, &[1, 2], &Default::default());
     assert!(a.score.feasible, "{:?}", a.score.failure);
     let before = pipeline.times();
-    let b = pipeline.evaluate(&g, &[1, 2]);
+    let b = pipeline.evaluate(&g, &[1, 2], &Default::default());
     assert_eq!(a, b);
     assert_eq!(pipeline.times().cache_hits, before.cache_hits + 1);
     // A design of another grammar is refused with its name.

@@ -42,6 +42,13 @@ pub struct Args {
     /// must find every attack itself.
     #[arg(long)]
     pub no_templates: bool,
+    /// An attack to try first (repeatable), as `tsynth attack` prints it after `replay:`,
+    /// e.g. "outsider 1.0 | stake 1.0 | wait 72 | buy 1.0 | unstake 1.0 | sell 1.0".
+    #[arg(long, value_name = "ATTACK")]
+    pub replay: Vec<String>,
+    /// Try every attack of a run's hall of fame first (a run directory or its hall.json).
+    #[arg(long, value_name = "PATH")]
+    pub hall: Option<PathBuf>,
     /// Flags shared with `sim`, `evolve` and `tune`.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -66,6 +73,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         schedule_seconds: emitted.schedule_seconds,
         after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
         market_seed: args.market_seed,
+        hall: start_attacks(&args)?,
     };
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
@@ -98,6 +106,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             for l in &p.lines {
                 writeln!(o, "  {l}")?;
             }
+            if let Some(a) = &p.attack {
+                writeln!(o, "  replay: {a}")?;
+            }
         } else {
             writeln!(o, "  no attack found that pays")?;
         }
@@ -119,6 +130,30 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// verdicts are what a token engineer reads, so each member is attacked after the run's
 /// scenario played out on its first held-out seed, else its first search seed), reporting
 /// members whose found risk exceeds their stored `rug_risk` (worst over seeds).
+/// The attacks to try first: `--replay` texts, then a hall of fame's entries.
+fn start_attacks(args: &Args) -> Result<Vec<String>> {
+    let mut out = args.replay.clone();
+    if let Some(path) = &args.hall {
+        let file = if path.is_dir() {
+            path.join(tsynth_search::evolve::HALL_JSON)
+        } else {
+            path.clone()
+        };
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let hall: tsynth_search::hall::Hall = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: not a hall of fame: {e}",
+                file.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        out.extend(hall.attacks());
+    }
+    Ok(out)
+}
+
 fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
     let run = super::front::rundata::Run::load(dir)?;
     let scenario = std::path::Path::new(&run.config.scenario.absolute);
@@ -149,6 +184,7 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
             schedule_seconds: emitted.schedule_seconds,
             after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
             market_seed: seed,
+            hall: start_attacks(args)?,
         };
         let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
             Ok(Some(r)) => r,

@@ -139,18 +139,30 @@ pub fn emit_file(path: &std::path::Path) -> anyhow::Result<(Library, tsynth_gram
     Ok((library, emitted))
 }
 
-/// Evaluates an emitted design with `sim` on `seeds` (`record` keeps per-tick KPIs).
+/// Attack evaluations per probed state of the full attack search that one-design commands
+/// (`sim`, `criteria`, `front known`) run at the end of each seed: the same as an evolve
+/// run's default `[engine] attack_budget`, so a design is judged the same way everywhere.
+pub const ATTACK_BUDGET: u32 = 60;
+
+/// Evaluates an emitted design with `sim` on `seeds` (`record` keeps per-tick KPIs), with
+/// the full attack search at the end of each seed.
 pub fn evaluate(
     sim: &dyn tsynth_sim::Simulate,
     emitted: &tsynth_grammar::Emitted,
     seeds: &[u64],
     record: bool,
 ) -> (tsynth_sim::SimEvaluation, Vec<tsynth_sim::SeedRun>) {
-    sim.evaluate(
+    let plan = tsynth_sim::AttackPlan {
+        hall: Vec::new(),
+        full_budget: ATTACK_BUDGET,
+        seed: 1,
+    };
+    sim.evaluate_with(
         &emitted.sources,
         &emitted.param_words(),
         emitted.schedule_seconds,
         seeds,
         record,
+        &plan,
     )
 }

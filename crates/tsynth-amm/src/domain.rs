@@ -1,9 +1,12 @@
 //! The Ocean data-token pools as a [`tsynth_sim::Domain`]: per seed, the publisher and the
 //! honest agents act at their Poisson arrivals every tick, under a demand process drawn from
 //! the seed; at probe ticks the slippage of a probe-size buy is measured by dry run, each
-//! adversary tries its attack on its own fork and an honest stake → unstake round trip runs
-//! on another; at the start a launch rush runs on a fork, and at the end the publisher's and
-//! the stakers' positions are settled on forks. The main path never sees a probe.
+//! attack screen (templates, a little search) runs on a fork and an honest stake → unstake
+//! round trip runs on another; at the start a launch rush runs on a fork, and at the end the
+//! publisher's and the stakers' positions are settled on forks, the run's hall of fame is
+//! tried on the final state and, when the evaluation asks for it, the full attack search
+//! runs there (now, +1 day, +7 days, the end of the design's schedule). The main path never
+//! sees a probe.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,11 +15,15 @@ use tsynth_evm::{Snapshot, U256, World};
 use tsynth_sim::metrics::{BetterRule, Constraint, MetricSpec, Selection, Values};
 use tsynth_sim::seeds::stream_rng;
 use tsynth_sim::units::{scale, to_tokens, to_wei};
-use tsynth_sim::{Domain, DomainError, Fatal, PlotSpec, Probe, RunSpec, ScenarioError};
+use tsynth_sim::{
+    Domain, DomainError, EndOfRun, Fatal, FoundAttack, PlotSpec, Probe, RunSpec, ScenarioError,
+};
 use tsynth_solc::{Compiler, ContractArtifact, Settings};
 
-use crate::adversary;
 use crate::agents::{Contracts, Holdings, TxCounts, view};
+use crate::attack::exec::Arena;
+use crate::attack::lang::Attack;
+use crate::attack::probe::{ScreenSpec, Screened, read_hall, screen};
 use crate::bindings::IDataPool;
 use crate::deploy::{Env, EnvAccounts, EnvArtifacts};
 use crate::intent::{HonestAgent, PoolSample, TickView};
@@ -53,8 +60,8 @@ pub struct AmmDomain;
 struct Cfg {
     slippage_trade: f64,
     rug_publisher: bool,
-    attacker_capital: U256,
-    attacker_max_loops: u32,
+    screen_extra: u32,
+    screen_every: u32,
     stake_probe_fraction: f64,
     staking_epsilon: f64,
     seconds_per_tick: u32,
@@ -76,6 +83,12 @@ pub struct SeedState {
     samples: Vec<PoolSample>,
     slippages: Vec<f64>,
     rug_risk: f64,
+    attack_gain: f64,
+    victim_loss: f64,
+    found: Vec<FoundAttack>,
+    seed: u64,
+    arena: Arena,
+    probes_seen: u32,
     stake_swing: f64,
     staking_probes: u32,
     staking_ok: u32,
@@ -216,6 +229,12 @@ impl Domain for AmmDomain {
             samples: Vec::new(),
             slippages: Vec::new(),
             rug_risk: 0.0,
+            attack_gain: 0.0,
+            victim_loss: 0.0,
+            found: Vec::new(),
+            seed,
+            arena: crate::attack::probe::arena(p),
+            probes_seen: 0,
             stake_swing: 0.0,
             staking_probes: 0,
             staking_ok: 0,
@@ -228,8 +247,8 @@ impl Domain for AmmDomain {
             cfg: Cfg {
                 slippage_trade: mx.slippage_trade.get(),
                 rug_publisher: s.adversaries.rug_publisher,
-                attacker_capital: to_wei(s.adversaries.attacker_capital.get()),
-                attacker_max_loops: s.adversaries.attacker_max_loops,
+                screen_extra: s.adversaries.screen_extra,
+                screen_every: s.adversaries.screen_every,
                 stake_probe_fraction: mx.stake_probe_fraction.get(),
                 staking_epsilon: mx.staking_epsilon.get(),
                 seconds_per_tick: spt,
@@ -276,7 +295,14 @@ impl Domain for AmmDomain {
         probe_once(st, probe)
     }
 
-    fn finish(&self, st: &mut SeedState, world: &mut World) -> Result<(), Fatal> {
+    fn finish(
+        &self,
+        st: &mut SeedState,
+        p: &Prepared,
+        world: &mut World,
+        end: &EndOfRun<'_>,
+    ) -> Result<(), Fatal> {
+        end_of_run_attacks(st, p, world, end)?;
         let c = st.contracts;
         st.settlement = Some(probes::settle_publisher(
             &mut world.fork(),
@@ -373,7 +399,16 @@ impl Domain for AmmDomain {
     ) -> Result<Option<tsynth_sim::AttackReport>, Fatal> {
         let ticks = u64::from(request.after_ticks.min(s.run.ticks));
         let elapsed = ticks * u64::from(s.run.seconds_per_tick);
-        crate::attack::probe::attack_report(p, world, elapsed, request).map(Some)
+        crate::attack::probe::attack_report(p, world, elapsed, request, s.adversaries.rug_publisher)
+            .map(Some)
+    }
+
+    fn found_attacks(&self, st: &SeedState) -> Vec<FoundAttack> {
+        st.found.clone()
+    }
+
+    fn attack_metric(&self) -> Option<&'static str> {
+        Some(m::RUG_RISK)
     }
 
     fn measure(&self, st: SeedState, _p: &Prepared) -> Values {
@@ -390,6 +425,8 @@ impl SeedState {
             rush_top: self.rush_top,
             slippages: self.slippages,
             rug_risk: self.rug_risk,
+            attack_gain: self.attack_gain,
+            victim_loss: self.victim_loss,
             stake_swing: self.stake_swing,
             staking_probes: self.staking_probes,
             staking_ok: self.staking_ok,
@@ -473,30 +510,22 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     let fee = to_tokens(probe.view(c.pool, &IDataPool::swapFeeCall {})?);
     st.max_fee = st.max_fee.max(fee);
 
-    let mut gain = U256::ZERO;
-    if st.cfg.rug_publisher {
-        let mut fork = probe.fork();
-        gain = gain.max(adversary::rug_pull(
-            &mut fork,
-            &c,
-            st.publisher.addr,
-            st.publisher_endowment,
-        )?);
-    }
-    if !st.cfg.attacker_capital.is_zero() && st.cfg.attacker_max_loops > 0 {
-        let mut fork = probe.fork();
-        gain = gain.max(adversary::patient_stake_loop(
-            &mut fork,
-            &c,
-            crate::setup::ATTACKER,
-            st.cfg.attacker_capital,
-            st.cfg.attacker_max_loops,
-            st.cfg.seconds_per_block,
-        )?);
-    }
-    let base = to_tokens(pool_base);
-    if base > 0.0 {
-        st.rug_risk = st.rug_risk.max(to_tokens(gain) / base);
+    st.probes_seen += 1;
+    let every = st.cfg.screen_every;
+    if every > 0 && (st.probes_seen - 1).is_multiple_of(every) {
+        let schedule = probe.schedule_seconds();
+        let delays: Vec<u64> = [schedule].into_iter().filter(|&d| d > 0).collect();
+        let world = probe.fork();
+        let spec = ScreenSpec {
+            seeds: &[],
+            templates: true,
+            delays: &delays,
+            extra: st.cfg.screen_extra,
+            publisher: st.cfg.rug_publisher,
+            seed: st.seed ^ u64::from(st.probes_seen),
+        };
+        let found = screen(&world, &st.arena, &spec)?;
+        st.note(found, "in-simulation screen");
     }
     let trip = probes::stake_round_trip(
         &mut probe.fork(),
@@ -513,6 +542,106 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     st.stake_swing = st.stake_swing.max(trip.swing);
     st.return_loss = st.return_loss.max(1.0 - trip.returned);
     Ok(())
+}
+
+/// The end-of-run attacks: the hall of fame on the final state (and just past the end of
+/// the design's schedule while it runs), then, when asked, the full search.
+fn end_of_run_attacks(
+    st: &mut SeedState,
+    p: &Prepared,
+    world: &World,
+    end: &EndOfRun<'_>,
+) -> Result<(), Fatal> {
+    let plan = end.attacks;
+    let publisher = st.cfg.rug_publisher;
+    let delays: Vec<u64> = [end.schedule_seconds]
+        .into_iter()
+        .filter(|&d| d > 0)
+        .collect();
+    let hall = read_hall(&plan.hall);
+    if !hall.is_empty() {
+        let to_end = (end.schedule_seconds + crate::attack::exec::BLOCK_SECONDS)
+            .saturating_sub(end.elapsed_seconds);
+        let mut aheads = vec![0];
+        if end.schedule_seconds > 0 && to_end > 0 {
+            aheads.push(to_end);
+        }
+        for ahead in aheads {
+            let mut w = world.fork();
+            if ahead > 0 {
+                w.advance(ahead.div_ceil(crate::attack::exec::BLOCK_SECONDS), ahead);
+            }
+            let spec = ScreenSpec {
+                seeds: &hall,
+                templates: false,
+                delays: &delays,
+                extra: 0,
+                publisher,
+                seed: st.seed,
+            };
+            let found = screen(&w, &st.arena, &spec)?;
+            st.note(found, "hall of fame");
+        }
+    }
+    if plan.full_budget > 0 {
+        let request = tsynth_sim::AttackRequest {
+            budget: plan.full_budget,
+            seed: plan.seed ^ st.seed,
+            templates: true,
+            schedule_seconds: end.schedule_seconds,
+            after_ticks: 0,
+            market_seed: st.seed,
+            hall: plan.hall.clone(),
+        };
+        let report = crate::attack::probe::attack_report(
+            p,
+            world,
+            end.elapsed_seconds,
+            &request,
+            publisher,
+        )?;
+        for probe in report.probes {
+            let worst = probe.gain.max(probe.victim_loss);
+            let per_base = if worst > 0.0 { probe.risk / worst } else { 0.0 };
+            st.rug_risk = st.rug_risk.max(probe.risk);
+            st.attack_gain = st.attack_gain.max(probe.gain * per_base);
+            st.victim_loss = st.victim_loss.max(probe.victim_loss * per_base);
+            if let Some(a) = probe.attack.filter(|_| probe.origin == SEARCHED) {
+                st.found.push(FoundAttack {
+                    risk: probe.risk,
+                    attack: a,
+                });
+            }
+        }
+    }
+    st.found.sort_by(|a, b| {
+        b.risk
+            .total_cmp(&a.risk)
+            .then_with(|| a.attack.cmp(&b.attack))
+    });
+    st.found.dedup_by(|a, b| a.attack == b.attack);
+    st.found.truncate(FOUND_PER_SEED);
+    Ok(())
+}
+
+/// The origin of an attack the search made (not a template, not the hall itself).
+const SEARCHED: &str = "search";
+
+/// Attacks a seed hands to the run's hall of fame (its best).
+const FOUND_PER_SEED: usize = 3;
+
+impl SeedState {
+    /// Books what an attack screen found.
+    fn note(&mut self, s: Screened, _source: &str) {
+        self.rug_risk = self.rug_risk.max(s.risk);
+        self.attack_gain = self.attack_gain.max(s.risk);
+        if let Some(a) = s.attack.filter(|a| a.origin == SEARCHED) {
+            self.found.push(FoundAttack {
+                risk: s.risk,
+                attack: Attack::encode(&a),
+            });
+        }
+    }
 }
 
 fn kpi_row(st: &SeedState, w: &mut World, out: &mut Vec<f64>) -> Result<(), Fatal> {
@@ -579,6 +708,7 @@ pub fn run_seed(
         schedule_seconds: 0,
         selection: &selection,
         metrics: &metrics,
+        attacks: &tsynth_sim::AttackPlan::default(),
     }
     .run_seed(seed, record)
 }

@@ -12,13 +12,14 @@
 //! * [`agents`]: transaction helpers every agent shares; [`intent`]: consumers, stakers and
 //!   speculators with intent (or zero intelligence); [`publisher`]: the publisher's business;
 //!   [`demand`]: the demand process; [`time`]: Poisson arrivals and time units.
-//! * [`adversary`]: the scripted adversaries; [`probes`]: honest measurements on forks
-//!   (staking round trip, launch rush, end-of-run settlement).
+//! * [`attack`]: the attack language, its executor at realisable value and the attack
+//!   search (in-simulation screens, the end-of-run full search, `tsynth attack`);
+//!   [`probes`]: honest measurements on forks (staking round trip, launch rush, end-of-run
+//!   settlement).
 //! * [`metrics`]: metric declarations and definitions.
 //! * [`bindings`]: the `IDataPool` ABI.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
-pub mod adversary;
 pub mod agents;
 pub mod attack;
 pub mod bindings;

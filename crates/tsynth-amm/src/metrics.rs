@@ -8,8 +8,14 @@ use tsynth_sim::metrics::{MetricSpec, Values};
 pub const SLIPPAGE: &str = "slippage";
 /// Standard deviation of per-tick log returns of the spot price after the launch window.
 pub const VOLATILITY: &str = "volatility";
-/// Largest adversary gain as a share of the pool's base balance.
+/// The worse of the best attacker gain and the honest holders' loss in it, as a share of
+/// the pool's base balance (in-simulation screens, the hall of fame, the full search).
 pub const RUG_RISK: &str = "rug_risk";
+/// The best attacker gain found, as a share of the pool's base balance.
+pub const ATTACK_GAIN: &str = "attack_gain";
+/// What honest holders lose, at realisable value, in the worst attack the full search found,
+/// as a share of the pool's base balance.
+pub const VICTIM_LOSS: &str = "victim_loss";
 /// Largest price move caused by an honest stake then unstake (probes on forks).
 pub const STAKE_SWING: &str = "stake_swing";
 /// Highest price in the launch window (or under a launch rush) over the opening price, − 1.
@@ -74,7 +80,19 @@ pub fn declared() -> Vec<MetricSpec> {
         min(
             RUG_RISK,
             "fraction of pool base",
-            "largest adversary gain over the probes, as a share of the pool's base balance",
+            "worse of attacker gain and honest holders' loss over the probes and the end-of-run search, as a share of the pool's base balance",
+            1.0,
+        ),
+        min(
+            ATTACK_GAIN,
+            "fraction of pool base",
+            "best attacker gain found (realisable value), as a share of the pool's base balance",
+            1.0,
+        ),
+        min(
+            VICTIM_LOSS,
+            "fraction of pool base",
+            "honest holders' realisable loss in the worst attack of the end-of-run search, as a share of the pool's base balance (0 without that search)",
             1.0,
         ),
         min(
@@ -213,6 +231,10 @@ pub struct Measured {
     pub slippages: Vec<f64>,
     /// Largest adversary gain over pool base.
     pub rug_risk: f64,
+    /// Best attacker gain over the pool's base.
+    pub attack_gain: f64,
+    /// Honest holders' loss over the pool's base (full search only).
+    pub victim_loss: f64,
     /// Largest price move of a staking probe.
     pub stake_swing: f64,
     /// Staking probes run.
@@ -292,6 +314,8 @@ pub fn measure(r: &Measured) -> Values {
     );
     put(VOLATILITY, volatility(post));
     put(RUG_RISK, r.rug_risk);
+    put(ATTACK_GAIN, r.attack_gain);
+    put(VICTIM_LOSS, r.victim_loss);
     put(STAKE_SWING, r.stake_swing);
     put(
         LAUNCH_SPIKE,

@@ -213,7 +213,7 @@ pub fn settle_publisher(
     }
     h.dt = crate::publisher::read_dt(world, c, publisher)?;
     let mut counts = crate::agents::TxCounts::default();
-    crate::adversary::sell_all(world, c, publisher, &mut h, &mut counts)?;
+    sell_all(world, c, publisher, &mut h, &mut counts)?;
     tsynth_sim::stats::count_call();
     let base = world
         .erc20_balance(c.base, publisher)
@@ -222,4 +222,28 @@ pub fn settle_publisher(
         seed_out: to_tokens(exit.base_out),
         base_after: to_tokens(base),
     })
+}
+
+/// Sells up to `h.dt` in chunks no larger than half the pool's datatoken balance (the
+/// in-ratio cap); stops at the first refusal.
+pub fn sell_all(
+    world: &mut World,
+    c: &Contracts,
+    who: Address,
+    h: &mut Holdings,
+    counts: &mut crate::agents::TxCounts,
+) -> Result<(), Fatal> {
+    for _ in 0..8 {
+        if h.dt.is_zero() {
+            break;
+        }
+        let pool_dt = view(world, c.pool, &IDataPool::dtBalanceCall {})?;
+        let chunk =
+            h.dt.min(tsynth_sim::units::scale(pool_dt, 0.5))
+                .max(U256::from(1));
+        if !crate::agents::sell(world, c, who, h, counts, chunk.min(h.dt))? {
+            break;
+        }
+    }
+    Ok(())
 }

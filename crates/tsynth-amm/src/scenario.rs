@@ -326,9 +326,18 @@ pub struct AdversarySpec {
     /// Base tokens of the July-2022 attacker (0 = no attacker).
     #[serde(default = "default_attacker_capital")]
     pub attacker_capital: Amount,
-    /// At most this many stake→buy→unstake→sell loops per probe.
+    /// No longer used (the attack search decides how many loops pay); still read so that
+    /// older scenario files load.
     #[serde(default = "default_attacker_loops")]
     pub attacker_max_loops: u32,
+    /// Attack evaluations of search at each in-simulation screen, beyond the templates
+    /// (the rug pull, the July-2022 loop and its delayed variants).
+    #[serde(default)]
+    pub screen_extra: u32,
+    /// Screen every this many probes (1: every probe; 0: never — only the end-of-run hall
+    /// of fame and full search attack).
+    #[serde(default = "one")]
+    pub screen_every: u32,
 }
 
 impl Default for AdversarySpec {
@@ -337,6 +346,8 @@ impl Default for AdversarySpec {
             rug_publisher: true,
             attacker_capital: default_attacker_capital(),
             attacker_max_loops: default_attacker_loops(),
+            screen_extra: 0,
+            screen_every: 1,
         }
     }
 }

@@ -254,8 +254,10 @@ fn a_late_unlocking_premine_is_found_by_the_time_warped_probe() {
         schedule_seconds: 60 * day,
         after_ticks: 0,
         market_seed: 1,
+        hall: Vec::new(),
     };
-    let report = tsynth_amm::attack::probe::attack_report(&p, &world, 0, &request).expect("runs");
+    let report =
+        tsynth_amm::attack::probe::attack_report(&p, &world, 0, &request, true).expect("runs");
     let when: Vec<&str> = report.probes.iter().map(|p| p.when.as_str()).collect();
     assert_eq!(
         when,

@@ -50,9 +50,20 @@ struct Scored {
     violation: f64,
 }
 
+/// Attack evaluations per probed state of the end-of-run search the red-team scores use:
+/// the budget an evolve run gives archive candidates (`[engine] attack_budget`).
+const ATTACK_BUDGET: u32 = 60;
+
+/// Scores a design as an evolve run's archive sees it: in-simulation screens plus the full
+/// attack search at the end of each seed.
 fn score(sim: &Simulator<tsynth_amm::AmmDomain>, blocks: &[Block<'_>], seeds: &[u64]) -> Scored {
     let (src, params) = sources(blocks);
-    let (ev, _) = sim.evaluate(&src, &params, 0, seeds, false);
+    let plan = tsynth_sim::AttackPlan {
+        hall: Vec::new(),
+        full_budget: ATTACK_BUDGET,
+        seed: 1,
+    };
+    let (ev, _) = sim.evaluate_with(&src, &params, 0, seeds, false, &plan);
     let a = ev.aggregate;
     assert!(a.failure.is_none(), "{:?}", a.failure);
     let names: Vec<&str> = blocks.iter().map(|b| b.name).collect();

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::blocks_common::{Block, block, candidate_source, fixture, wad};
-use tsynth_amm::adversary;
+use tsynth_amm::attack::exec::execute;
+use tsynth_amm::attack::lang::Attack;
+use tsynth_amm::attack::probe::arena;
 use tsynth_amm::bindings::IDataPool;
 use tsynth_amm::deploy::building_blocks_dir;
 use tsynth_amm::domain::run_seed;
@@ -13,7 +15,8 @@ use tsynth_amm::setup::{self, ATTACKER};
 use tsynth_amm::{AmmDomain, Scenario};
 use tsynth_evm::Snapshot;
 use tsynth_evm::U256;
-use tsynth_sim::units::{to_tokens, to_wei};
+use tsynth_sim::AttackPlan;
+use tsynth_sim::units::to_tokens;
 use tsynth_sim::{Simulate, Simulator};
 use tsynth_solc::{Compiler, Settings};
 
@@ -80,13 +83,10 @@ fn attacker_one_loop_on_v4_without_fees_nets_111() {
         &s,
     );
     let mut world = snap.to_world();
-    let gain = adversary::stake_loop(&mut world, &p.contracts, ATTACKER, to_wei(1000.0), 1)
-        .expect("loop runs");
-    assert!(
-        (to_tokens(gain) - 111.111).abs() < 0.01,
-        "gain {}",
-        to_tokens(gain)
-    );
+    // 1,000 base: the stake is capped at half the pool (500), the buy spends the other 500.
+    let one_loop = Attack::parse("outsider 1 | stake 1 | buy 1 | unstake 1 | sell 1").unwrap();
+    let out = execute(&mut world, &arena(&p), &one_loop).expect("loop runs");
+    assert!((out.gain - 111.111).abs() < 0.01, "gain {}", out.gain);
     let left = world
         .dry_run_sol(ATTACKER, p.contracts.pool, &IDataPool::baseBalanceCall {})
         .unwrap();
@@ -102,9 +102,16 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
     let s = scenario("exploit.toml");
     let sim = simulator(s);
     let seeds = [1, 2];
+    // As an evolve run's archive sees a design: in-simulation screens plus the full attack
+    // search (60 evaluations per probed state) at the end of each seed.
+    let plan = AttackPlan {
+        hall: Vec::new(),
+        full_budget: 60,
+        seed: 1,
+    };
     let eval = |blocks: &[Block<'_>]| {
         let (src, params) = sources(blocks);
-        sim.evaluate(&src, &params, 0, &seeds, false).0
+        sim.evaluate_with(&src, &params, 0, &seeds, false, &plan).0
     };
     let shipped = eval(&v4(
         "0.001",
@@ -128,7 +135,8 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         shipped.aggregate
     );
 
-    // Balancer single-asset join/exit instead of the linear math: no profitable loop.
+    // Balancer single-asset join/exit instead of the linear math: no attack the search finds
+    // (templates, then 60 evaluations per state at four states per seed) pays.
     let v3_staking = eval(&v4(
         "0",
         "0",
@@ -142,9 +150,9 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         v3_staking.aggregate
     );
 
-    // A lock-up guard only delays the loop: the patient attacker stakes, waits out the
+    // A lock-up guard only delays the loop: the search's attacker stakes, waits out the
     // hour, then buys, unstakes and sells in one block (shared/reference/attacks.md). And
-    // the one-block script alone does see nothing there (its blind spot).
+    // the one-block loop alone does see nothing there (its blind spot).
     let locked_blocks = v4(
         "0",
         "0",
@@ -159,15 +167,9 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         locked.aggregate
     );
     let (snap, p) = prepared(&locked_blocks, &scenario("exploit.toml"));
-    let script = adversary::stake_loop(
-        &mut snap.to_world(),
-        &p.contracts,
-        ATTACKER,
-        to_wei(1000.0),
-        10,
-    )
-    .expect("loop runs");
-    assert_eq!(script, U256::ZERO);
+    let one_block = Attack::parse("outsider 1 | stake 1 | buy 1 | unstake 1 | sell 1").unwrap();
+    let script = execute(&mut snap.to_world(), &arena(&p), &one_block).expect("loop runs");
+    assert!(script.gain <= 0.0, "{}", script.gain);
 }
 
 #[test]

@@ -22,8 +22,9 @@ use tsynth_sim::{Registry, Simulate};
 
 use crate::config::{EngineMode, SearchConfig};
 use crate::error::{Result, SearchError};
+use crate::hall::Hall;
 use crate::pipeline::{Pipeline, PipelineTimes, Scored, held_out_seeds, search_seeds};
-use crate::problem::GrammarProblem;
+use crate::problem::{AttackStage, GrammarProblem};
 use crate::rundir::{
     ArchiveFile, ArchiveMember, GenerationRecord, PathRecord, RunConfig, RunDir, Score,
 };
@@ -42,7 +43,13 @@ struct Checkpoint {
     seen_evaluations: BTreeSet<String>,
     seen_structures: BTreeSet<String>,
     records: Vec<GenerationRecord>,
+    /// The attack hall of fame (absent in checkpoints from before co-evolution).
+    #[serde(default)]
+    hall: Hall,
 }
+
+/// File with the attack hall of fame (for people; the checkpoint holds the run's copy).
+pub const HALL_JSON: &str = "hall.json";
 
 /// How a call to [`Evolver::run`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +153,7 @@ pub struct Evolver {
     records: Vec<GenerationRecord>,
     seeds: Vec<u64>,
     reference_point: Vec<f64>,
+    hall: Hall,
 }
 
 impl std::fmt::Debug for Evolver {
@@ -291,6 +299,7 @@ impl Evolver {
             records: Vec::new(),
             seeds,
             reference_point,
+            hall: Hall::default(),
         })
     }
 
@@ -351,7 +360,7 @@ impl Evolver {
         }
         let pipeline = Pipeline::new(Arc::clone(&library), sim);
         let checkpoint: Option<Checkpoint> = rundir.read_checkpoint()?;
-        let (engine, seen_evaluations, seen_structures, records) = match checkpoint {
+        let (engine, seen_evaluations, seen_structures, records, hall) = match checkpoint {
             Some(c) => {
                 if c.format != CHECKPOINT_FORMAT {
                     return Err(resume_err(format!(
@@ -364,14 +373,26 @@ impl Evolver {
                         "the checkpoint's engine settings differ from run.toml".into(),
                     ));
                 }
-                (c.engine, c.seen_evaluations, c.seen_structures, c.records)
+                (
+                    c.engine,
+                    c.seen_evaluations,
+                    c.seen_structures,
+                    c.records,
+                    c.hall,
+                )
             }
             None => {
                 // Killed before the initial population was complete: start it again.
                 let mut engine = Engine::new(engine_config(&config, &reference_point))?;
                 let init = load_designs(&library, &config.init_designs)?;
                 engine.inject(init.into_iter().map(|(_, g)| g))?;
-                (engine, BTreeSet::new(), BTreeSet::new(), Vec::new())
+                (
+                    engine,
+                    BTreeSet::new(),
+                    BTreeSet::new(),
+                    Vec::new(),
+                    Hall::default(),
+                )
             }
         };
         if gens.is_some() {
@@ -393,6 +414,7 @@ impl Evolver {
             records,
             seeds,
             reference_point,
+            hall,
         };
         // Drop whatever was written after the checkpoint.
         ev.rundir.write_generations(&ev.records)?;
@@ -463,11 +485,21 @@ impl Evolver {
     /// One generation, then the run directory and the checkpoint.
     pub fn step(&mut self) -> Result<&GenerationRecord> {
         let started = Instant::now();
-        let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone());
+        let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone())
+            .with_attacks(self.attack_stage());
+        let generation = self.engine.generation();
         let stats = self.engine.step(&problem)?;
         let mut cache_hits = 0;
         let mut compiles = 0;
+        let mut attack_searches = 0;
         for e in problem.take_log() {
+            if e.searched {
+                attack_searches += 1;
+            }
+            if self.config.engine.hall_size > 0 {
+                self.hall
+                    .add(e.id, generation, &e.attacks, self.config.engine.hall_size);
+            }
             if !self.seen_evaluations.insert(e.key) {
                 cache_hits += 1;
             }
@@ -484,13 +516,51 @@ impl Evolver {
             hypervolume: stats.hypervolume.unwrap_or(0.0),
             cache_hits,
             compiles,
+            attack_searches,
+            hall_size: self.hall.entries.len(),
             seconds: started.elapsed().as_secs_f64(),
         };
         self.records.push(record);
         self.write_archive(None)?;
         self.rundir.write_generations(&self.records)?;
+        self.rundir.write_json_file(HALL_JSON, &self.hall)?;
         self.write_checkpoint()?;
         Ok(self.records.last().expect("just pushed"))
+    }
+
+    /// The attack stage of the next generation: the hall as it stands, and the archive's
+    /// feasible members as the bar a candidate must pass to get the full search.
+    fn attack_stage(&self) -> AttackStage {
+        let budget = self.config.engine.attack_budget;
+        let seed = self.config.seed;
+        let hall = if self.config.engine.hall_size > 0 {
+            self.hall.clone()
+        } else {
+            Hall::default()
+        };
+        AttackStage {
+            screen: hall.plan(0, seed),
+            full: hall.plan(budget, seed),
+            archive: self
+                .engine
+                .archive()
+                .members()
+                .iter()
+                .filter(|m| m.is_feasible())
+                .map(|m| m.objectives.clone())
+                .collect(),
+        }
+    }
+
+    /// The plan of the final re-score and of the known designs: the full search, seeded by
+    /// the hall.
+    fn final_plan(&self) -> tsynth_sim::AttackPlan {
+        self.attack_stage().full
+    }
+
+    /// The attack hall of fame as it stands.
+    pub fn hall(&self) -> &Hall {
+        &self.hall
     }
 
     fn write_checkpoint(&self) -> Result<()> {
@@ -501,6 +571,7 @@ impl Evolver {
             seen_evaluations: &'a BTreeSet<String>,
             seen_structures: &'a BTreeSet<String>,
             records: &'a [GenerationRecord],
+            hall: &'a Hall,
         }
         self.rundir.write_checkpoint(&CheckpointRef {
             format: CHECKPOINT_FORMAT,
@@ -508,6 +579,7 @@ impl Evolver {
             seen_evaluations: &self.seen_evaluations,
             seen_structures: &self.seen_structures,
             records: &self.records,
+            hall: &self.hall,
         })
     }
 
@@ -531,9 +603,10 @@ impl Evolver {
         }
         let members = self.engine.archive().members();
         let pipeline = &self.pipeline;
+        let plan = self.final_plan();
         let scores: Vec<Score> = members
             .par_iter()
-            .map(|m| pipeline.evaluate(&m.genotype, &held).score.clone())
+            .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())
             .collect();
         let by_id: BTreeMap<u64, Score> = members.iter().map(|m| m.id).zip(scores).collect();
         let archive = self.write_archive(Some(&by_id))?;
@@ -561,7 +634,7 @@ impl Evolver {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default(),
                 path: p.display().to_string(),
-                held_out: pipeline.evaluate(g, &held).score.clone(),
+                held_out: pipeline.evaluate(g, &held, &plan).score.clone(),
             })
             .collect();
         let sim = self.pipeline.simulator();
@@ -596,6 +669,7 @@ impl Evolver {
                 violation: ind.violation,
                 feasible: ind.is_feasible(),
                 failure: None,
+                attack_plan: Default::default(),
             },
         });
         let (blocks, params) = match lib.decode(&ind.genotype) {
@@ -629,6 +703,7 @@ impl Evolver {
             per_seed: scored.score.per_seed,
             violation: ind.violation,
             feasible: ind.is_feasible(),
+            attack_plan: scored.score.attack_plan,
             held_out: held.cloned(),
             sources,
         })

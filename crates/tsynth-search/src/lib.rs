@@ -16,6 +16,7 @@
 pub mod config;
 pub mod error;
 pub mod evolve;
+pub mod hall;
 pub mod pipeline;
 pub mod problem;
 pub mod rundir;

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use tsynth_grammar::{Genotype, Library};
 use tsynth_sim::outcome::SETUP_FAILURE_VIOLATION;
-use tsynth_sim::{Aggregate, MetricSpec, SeedOutcome, Selection, Simulate};
+use tsynth_sim::{Aggregate, AttackPlan, MetricSpec, SeedOutcome, Selection, Simulate};
 use tsynth_solc::{Compiler, Settings};
 
 use crate::rundir::{ObjectiveScores, Score};
@@ -34,8 +34,8 @@ pub struct Scored {
     pub score: Score,
 }
 
-/// Scores by (full hash, seeds).
-type EvalCache = HashMap<(String, Vec<u64>), Arc<Scored>>;
+/// Scores by (full hash, seeds, attack-plan fingerprint).
+type EvalCache = HashMap<(String, Vec<u64>, String), Arc<Scored>>;
 
 /// Time and work counters of a pipeline (time-dependent; for reports only).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -127,8 +127,9 @@ impl Pipeline {
         Ok((e.structure_hash, e.full_hash))
     }
 
-    /// Scores `g` on `seeds` (seeds run on the current rayon pool).
-    pub fn evaluate(&self, g: &Genotype, seeds: &[u64]) -> Arc<Scored> {
+    /// Scores `g` on `seeds` (seeds run on the current rayon pool), with the end-of-run
+    /// attacks of `plan` (the hall of fame, the full search).
+    pub fn evaluate(&self, g: &Genotype, seeds: &[u64], plan: &AttackPlan) -> Arc<Scored> {
         let lib = &self.library;
         let emitted = match lib
             .decode(g)
@@ -144,7 +145,11 @@ impl Pipeline {
                 });
             }
         };
-        let key = (emitted.full_hash.clone(), seeds.to_vec());
+        let key = (
+            emitted.full_hash.clone(),
+            seeds.to_vec(),
+            plan.fingerprint(),
+        );
         if let Some(hit) = self.lock().get(&key) {
             self.cache_hits.fetch_add(1, Ordering::Relaxed);
             return Arc::clone(hit);
@@ -173,13 +178,17 @@ impl Pipeline {
         self.compile_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let started = Instant::now();
+        let how = tsynth_sim::EvalOptions {
+            schedule_seconds: emitted.schedule_seconds,
+            record: false,
+            plan,
+        };
         let (eval, _) = self.sim.evaluate_compiled(
             &emitted.sources,
             compiled.as_ref(),
             &emitted.param_words(),
-            emitted.schedule_seconds,
             seeds,
-            false,
+            &how,
         );
         self.simulate_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -196,6 +205,8 @@ impl Pipeline {
         } else {
             score_from_outcomes(seeds, eval.seeds, self.sim.selection(), self.sim.metrics())
         };
+        let mut score = score;
+        score.attack_plan = plan.clone();
         let scored = Arc::new(Scored {
             structure_hash: emitted.structure_hash,
             full_hash: emitted.full_hash,
@@ -235,6 +246,7 @@ fn failed_score(seeds: &[u64], reason: String, metrics: &[MetricSpec]) -> Score 
         violation: SETUP_FAILURE_VIOLATION,
         feasible: false,
         failure: Some(reason),
+        attack_plan: Default::default(),
     }
 }
 
@@ -278,6 +290,7 @@ fn score_from_outcomes(
         },
         failure: agg.failure,
         per_seed: outcomes,
+        attack_plan: Default::default(),
     }
 }
 
@@ -298,6 +311,7 @@ mod tests {
             .into(),
             violation: 0.0,
             failure: None,
+            attacks: Vec::new(),
         };
         let selection = Selection {
             objectives: vec!["cost".into(), "risk".into()],

@@ -27,8 +27,9 @@ pub const RANKING_ZERO: f64 = 1e-12;
 /// SBX distribution index for shared parameters.
 pub const SBX_ETA: f64 = 15.0;
 
-/// One evaluation as seen by the problem (for deterministic cache/compile statistics).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One evaluation as seen by the problem (for deterministic cache/compile statistics and
+/// the hall of fame).
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoggedEvaluation {
     /// Individual id.
     pub id: u64,
@@ -36,6 +37,23 @@ pub struct LoggedEvaluation {
     pub key: String,
     /// Structure hash ("" when the genotype did not decode).
     pub structure: String,
+    /// Whether it got the full attack search (it was about to enter the archive).
+    pub searched: bool,
+    /// Attacks its evaluation found, over all seeds.
+    pub attacks: Vec<tsynth_sim::FoundAttack>,
+}
+
+/// What a generation's evaluations do about attacks: the hall of fame every candidate is
+/// screened against and, for a candidate that is feasible and not dominated by the archive
+/// as it stood when the generation began, the full search.
+#[derive(Debug, Clone, Default)]
+pub struct AttackStage {
+    /// The screening plan (hall only).
+    pub screen: tsynth_sim::AttackPlan,
+    /// The full-search plan (`full_budget` 0: none).
+    pub full: tsynth_sim::AttackPlan,
+    /// Ranking vectors of the archive's feasible members.
+    pub archive: Vec<Vec<f64>>,
 }
 
 /// The synthesis problem of one grammar.
@@ -45,6 +63,7 @@ pub struct GrammarProblem<'a> {
     seeds: Vec<u64>,
     mutation: MutationConfig,
     log: Mutex<Vec<LoggedEvaluation>>,
+    attacks: AttackStage,
 }
 
 impl<'a> GrammarProblem<'a> {
@@ -56,7 +75,15 @@ impl<'a> GrammarProblem<'a> {
             seeds,
             mutation: MutationConfig::default(),
             log: Mutex::new(Vec::new()),
+            attacks: AttackStage::default(),
         }
+    }
+
+    /// The same problem with an attack stage (hall of fame, full search for archive
+    /// candidates).
+    pub fn with_attacks(mut self, attacks: AttackStage) -> Self {
+        self.attacks = attacks;
+        self
     }
 
     /// The seeds an evaluation in `layer` uses.
@@ -132,7 +159,26 @@ impl Problem for GrammarProblem<'_> {
 
     fn evaluate(&self, g: &Genotype, ctx: &EvalContext) -> Result<Evaluation<Scored>, Self::Error> {
         let seeds = self.seeds_for_layer(ctx.layer);
-        let scored = self.pipeline.evaluate(g, seeds);
+        let stage = &self.attacks;
+        let mut scored = self.pipeline.evaluate(g, seeds, &stage.screen);
+        let mut searched = false;
+        if stage.full.full_budget > 0 && scored.score.feasible {
+            let (v, _) = self.ranking(&scored);
+            if !stage
+                .archive
+                .iter()
+                .any(|a| tsynth_moo::dominance::dominates(a, &v))
+            {
+                scored = self.pipeline.evaluate(g, seeds, &stage.full);
+                searched = true;
+            }
+        }
+        let attacks = scored
+            .score
+            .per_seed
+            .iter()
+            .flat_map(|o| o.attacks.iter().cloned())
+            .collect();
         self.log
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -140,6 +186,8 @@ impl Problem for GrammarProblem<'_> {
                 id: ctx.id,
                 key: format!("{}/{}", scored.full_hash, seeds.len()),
                 structure: scored.structure_hash.clone(),
+                searched,
+                attacks,
             });
         let (objectives, violation) = self.ranking(&scored);
         Ok(Evaluation::with_violation(objectives, violation).with_extra((*scored).clone()))

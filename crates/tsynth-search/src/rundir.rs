@@ -179,6 +179,12 @@ pub struct GenerationRecord {
     pub cache_hits: usize,
     /// New structures first met in this generation (each compiled once).
     pub compiles: usize,
+    /// Evaluations that got the full attack search (candidates about to enter the archive).
+    #[serde(default)]
+    pub attack_searches: usize,
+    /// Attacks in the hall of fame after the generation.
+    #[serde(default)]
+    pub hall_size: usize,
     /// Wall time of the generation (the only time-dependent field).
     pub seconds: f64,
 }
@@ -248,6 +254,10 @@ pub struct Score {
     pub feasible: bool,
     /// Why the candidate failed outright (compile error, set-up revert, ...), if it did.
     pub failure: Option<String>,
+    /// The end-of-run attacks it was scored with (hall of fame, full search); part of
+    /// what determines the score.
+    #[serde(default, skip_serializing_if = "tsynth_sim::AttackPlan::is_none")]
+    pub attack_plan: tsynth_sim::AttackPlan,
 }
 
 /// One parameter of an archive member.
@@ -354,6 +364,9 @@ pub struct ArchiveMember {
     pub violation: f64,
     /// Feasible during search.
     pub feasible: bool,
+    /// The end-of-run attacks of the search's score (hall of fame, full search).
+    #[serde(default, skip_serializing_if = "tsynth_sim::AttackPlan::is_none")]
+    pub attack_plan: tsynth_sim::AttackPlan,
     /// The re-score on held-out seeds (never used during search), if done.
     pub held_out: Option<Score>,
     /// `sources/<structure_hash>/`, relative to the run directory.
@@ -771,6 +784,8 @@ mod tests {
             hypervolume: 0.125,
             cache_hits: 2,
             compiles: 4,
+            attack_searches: 3,
+            hall_size: 1,
             seconds: 1.5,
         };
         rd.write_generations(&[rec.clone(), rec.clone()]).unwrap();

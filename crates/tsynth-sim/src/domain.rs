@@ -204,10 +204,31 @@ pub trait Domain: Send + Sync + 'static {
     }
 
     /// After the last tick (not after a [`Fatal`] error): final reads of the world (e.g.
-    /// the agents' holdings). Does nothing by default.
-    fn finish(&self, seed: &mut Self::Seed, world: &mut World) -> Result<(), Fatal> {
-        let _ = (seed, world);
+    /// the agents' holdings), and the run's attacks on the final state: the hall of fame
+    /// screen and, when asked, the full attack search (see [`AttackPlan`]). Does nothing by
+    /// default.
+    fn finish(
+        &self,
+        seed: &mut Self::Seed,
+        prepared: &Self::Prepared,
+        world: &mut World,
+        end: &EndOfRun<'_>,
+    ) -> Result<(), Fatal> {
+        let _ = (seed, prepared, world, end);
         Ok(())
+    }
+
+    /// The attacks this seed's run found (best first), in the domain's encoding, for the
+    /// run's hall of fame. None by default.
+    fn found_attacks(&self, seed: &Self::Seed) -> Vec<FoundAttack> {
+        let _ = seed;
+        Vec::new()
+    }
+
+    /// The metric the adversary search's risk feeds (e.g. `rug_risk`); `None` when the
+    /// domain has no attack search.
+    fn attack_metric(&self) -> Option<&'static str> {
+        None
     }
 
     /// The seed's metric values (also after a [`Fatal`] error: what was measured so far).
@@ -250,6 +271,83 @@ pub struct AttackRequest {
     pub after_ticks: u32,
     /// The scenario seed of that honest run.
     pub market_seed: u64,
+    /// Attacks to start the search from (a hall of fame, or a stored attack to replay), in
+    /// the domain's encoding ([`AttackProbe::attack`]).
+    pub hall: Vec<String>,
+}
+
+/// What a simulation does about attacks at the end of its scenario, beside the domain's own
+/// in-simulation probes: co-evolution's part of an evaluation.
+///
+/// Every evaluation of a run tries the run's hall of fame (attacks found on earlier
+/// designs) on its final state — cheap, a few attack evaluations each. Candidates about to
+/// enter the archive are evaluated again with `full_budget > 0`: the domain's full search
+/// (the states `tsynth attack` probes: now, +1 day, +7 days, the end of the design's
+/// schedule), seeded by the hall. The plan is part of what determines a result, so
+/// [`AttackPlan::fingerprint`] belongs in any cache key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AttackPlan {
+    /// Attacks found earlier in the run (the domain's encoding), best first.
+    pub hall: Vec<String>,
+    /// Attack evaluations per probed state of the full search at the end of the scenario
+    /// (0: no full search).
+    pub full_budget: u32,
+    /// RNG seed of the full search.
+    pub seed: u64,
+}
+
+impl AttackPlan {
+    /// True for the plan that attacks nothing at the end of the run.
+    pub fn is_none(&self) -> bool {
+        self.hall.is_empty() && self.full_budget == 0
+    }
+
+    /// A short text that differs whenever the plan does (for cache keys).
+    pub fn fingerprint(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        if self.hall.is_empty() && self.full_budget == 0 {
+            return String::new();
+        }
+        // FNV-1a over the fields: stable across runs and platforms (unlike DefaultHasher's
+        // seed, which std does not promise).
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for b in bytes {
+                    self.0 ^= u64::from(*b);
+                    self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        self.hash(&mut h);
+        format!("a{:016x}", h.finish())
+    }
+}
+
+/// What [`Domain::finish`] knows besides the world: the attacks to run on the final state
+/// and where the run stands in the design's schedule.
+#[derive(Debug, Clone, Copy)]
+pub struct EndOfRun<'a> {
+    /// The hall of fame and the full search, if asked for.
+    pub attacks: &'a AttackPlan,
+    /// The design's longest time-based schedule, seconds after launch (0: none).
+    pub schedule_seconds: u64,
+    /// Seconds from launch to the end of the run.
+    pub elapsed_seconds: u64,
+}
+
+/// One attack a run found, for the hall of fame.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FoundAttack {
+    /// Its risk on the design it was found on (the domain's risk metric).
+    pub risk: f64,
+    /// The attack in the domain's encoding.
+    pub attack: String,
 }
 
 /// The best attack found at one probed state.
@@ -274,6 +372,9 @@ pub struct AttackProbe {
     pub origin: String,
     /// The attack as numbered transactions with amounts, block and time.
     pub lines: Vec<String>,
+    /// The attack in the domain's encoding (for a hall of fame or a replay); `None` when
+    /// nothing paid.
+    pub attack: Option<String>,
 }
 
 /// Every probed state of one attack search.

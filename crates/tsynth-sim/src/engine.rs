@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use tsynth_evm::Snapshot;
 
-use crate::domain::{Domain, Fatal, Probe};
+use crate::domain::{AttackPlan, Domain, EndOfRun, Fatal, Probe};
 use crate::kpi::KpiSeries;
 use crate::metrics::{COMPLEXITY, HORIZON_COVERAGE, MetricSpec, Selection, horizon_coverage};
 use crate::outcome::{SETUP_FAILURE_VIOLATION, SeedOutcome};
@@ -39,6 +39,8 @@ pub struct Candidate<'a, D: Domain> {
     pub selection: &'a Selection,
     /// Declared metrics (for messages).
     pub metrics: &'a [MetricSpec],
+    /// The attacks to run on the final state (hall of fame, full search).
+    pub attacks: &'a AttackPlan,
 }
 
 impl<D: Domain> Candidate<'_, D> {
@@ -63,8 +65,12 @@ impl<D: Domain> Candidate<'_, D> {
         {
             failure = Some(why);
         }
+        let mut attacks = Vec::new();
         let mut values = match state {
-            Some(st) => d.measure(st, self.prepared),
+            Some(st) => {
+                attacks = d.found_attacks(&st);
+                d.measure(st, self.prepared)
+            }
             None => Default::default(),
         };
         values.insert(COMPLEXITY.to_string(), self.complexity);
@@ -84,6 +90,7 @@ impl<D: Domain> Candidate<'_, D> {
                 values,
                 violation,
                 failure,
+                attacks,
             },
             kpis,
         }
@@ -146,7 +153,13 @@ impl<D: Domain> Candidate<'_, D> {
         if last < run.ticks {
             return Ok(());
         }
-        d.finish(st, world).map_err(at(run.ticks))
+        let end = EndOfRun {
+            attacks: self.attacks,
+            schedule_seconds: self.schedule_seconds,
+            elapsed_seconds: u64::from(run.ticks) * u64::from(run.seconds_per_tick),
+        };
+        d.finish(st, self.prepared, world, &end)
+            .map_err(at(run.ticks))
     }
 
     /// Runs every seed on the current rayon pool; results come back in the order of `seeds`.

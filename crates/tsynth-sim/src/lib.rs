@@ -30,7 +30,10 @@ pub mod time;
 pub mod tx;
 pub mod units;
 
-pub use domain::{AttackProbe, AttackReport, AttackRequest, Domain, DomainError, Fatal, Probe};
+pub use domain::{
+    AttackPlan, AttackProbe, AttackReport, AttackRequest, Domain, DomainError, EndOfRun, Fatal,
+    FoundAttack, Probe,
+};
 pub use engine::SeedRun;
 pub use kpi::{KpiSeries, PlotSpec};
 pub use metrics::{
@@ -38,4 +41,6 @@ pub use metrics::{
 };
 pub use outcome::{Aggregate, SeedOutcome};
 pub use scenario::{RunSpec, ScenarioError};
-pub use simulator::{DomainEntry, Entry, Registry, SimError, SimEvaluation, Simulate, Simulator};
+pub use simulator::{
+    DomainEntry, Entry, EvalOptions, Registry, SimError, SimEvaluation, Simulate, Simulator,
+};

@@ -19,6 +19,10 @@ pub struct SeedOutcome {
     pub violation: f64,
     /// Why this seed is infeasible, if it failed outright.
     pub failure: Option<String>,
+    /// Attacks this seed's run found, best first (for the run's hall of fame; not stored
+    /// with the outcome: the hall keeps them).
+    #[serde(skip)]
+    pub attacks: Vec<crate::domain::FoundAttack>,
 }
 
 /// Metric values over all seeds.
@@ -94,6 +98,7 @@ mod tests {
             values: [("risk".to_string(), r), ("yield".to_string(), y)].into(),
             violation: viol,
             failure: None,
+            attacks: Vec::new(),
         };
         let a = Aggregate::from_seeds(&[mk(1, 0.1, 0.2, 0.0), mk(2, 0.3, 0.1, 0.25)], &metrics);
         assert!((a.mean["risk"] - 0.2).abs() < 1e-15);

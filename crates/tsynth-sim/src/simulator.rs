@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tsynth_evm::U256;
 use tsynth_solc::{CompileOutput, Compiler, Settings, SolcError};
 
-use crate::domain::{Domain, DomainError};
+use crate::domain::{AttackPlan, Domain, DomainError};
 use crate::engine::{Candidate, SeedRun};
 use crate::kpi::PlotSpec;
 use crate::metrics::{
@@ -54,6 +54,7 @@ impl SimEvaluation {
             values,
             violation: SETUP_FAILURE_VIOLATION,
             failure: Some(reason),
+            attacks: Vec::new(),
         };
         Self {
             seeds: Vec::new(),
@@ -111,6 +112,8 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
     /// Compiles and evaluates a design on `seeds`; `record` keeps per-tick KPIs.
     /// `schedule_seconds` is the design's longest time-based schedule (0 = none; see
     /// `tsynth_grammar::Emitted::schedule_seconds`), judged against the scenario's horizon.
+    /// Only the domain's in-simulation probes attack (no hall of fame, no full search: see
+    /// [`Simulate::evaluate_with`]).
     fn evaluate(
         &self,
         sources: &BTreeMap<String, String>,
@@ -119,18 +122,31 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
         seeds: &[u64],
         record: bool,
     ) -> (SimEvaluation, Vec<SeedRun>) {
+        let plan = AttackPlan::default();
+        self.evaluate_with(sources, params, schedule_seconds, seeds, record, &plan)
+    }
+    /// [`Simulate::evaluate`] with the attacks of `plan` on each seed's final state.
+    fn evaluate_with(
+        &self,
+        sources: &BTreeMap<String, String>,
+        params: &[U256],
+        schedule_seconds: u64,
+        seeds: &[u64],
+        record: bool,
+        plan: &AttackPlan,
+    ) -> (SimEvaluation, Vec<SeedRun>) {
         let request = tsynth_solc::CompileRequest::new(sources.clone())
             .with_settings(self.settings().clone());
         let compiled = self.compiler().compile(&request);
-        self.evaluate_compiled(
-            sources,
-            compiled.as_ref(),
-            params,
+        let how = EvalOptions {
             schedule_seconds,
-            seeds,
             record,
-        )
+            plan,
+        };
+        self.evaluate_compiled(sources, compiled.as_ref(), params, seeds, &how)
     }
+    /// The metric the domain's attack search feeds (`None`: no attack search).
+    fn attack_metric(&self) -> Option<&'static str>;
     /// Compiles and prepares a design and runs the domain's adversary search on it
     /// (`Ok(None)` when the domain has none). Errors say why the design could not be set up.
     fn attack(
@@ -146,10 +162,21 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
         sources: &BTreeMap<String, String>,
         compiled: Result<&CompileOutput, &SolcError>,
         params: &[U256],
-        schedule_seconds: u64,
         seeds: &[u64],
-        record: bool,
+        how: &EvalOptions<'_>,
     ) -> (SimEvaluation, Vec<SeedRun>);
+}
+
+/// How [`Simulate::evaluate_compiled`] runs a design: its schedule length (judged against
+/// the horizon), whether per-tick KPIs are kept, and the end-of-run attacks.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalOptions<'a> {
+    /// The design's longest time-based schedule in seconds (0 = none).
+    pub schedule_seconds: u64,
+    /// Keep per-tick KPIs.
+    pub record: bool,
+    /// The hall of fame and full search at the end of each seed.
+    pub plan: &'a AttackPlan,
 }
 
 /// The simulator of domain `D` on one scenario.
@@ -284,6 +311,10 @@ impl<D: Domain> Simulate for Simulator<D> {
         &self.settings
     }
 
+    fn attack_metric(&self) -> Option<&'static str> {
+        self.domain.attack_metric()
+    }
+
     fn attack(
         &self,
         sources: &BTreeMap<String, String>,
@@ -302,6 +333,7 @@ impl<D: Domain> Simulate for Simulator<D> {
             .domain
             .prepare(&self.env, artifact, params, &self.scenario)
             .map_err(|e| format!("set-up: {e}"))?;
+        let no_plan = AttackPlan::default();
         let (world, seed) = if request.after_ticks == 0 {
             (snapshot.to_world(), None)
         } else {
@@ -314,6 +346,7 @@ impl<D: Domain> Simulate for Simulator<D> {
                 schedule_seconds: request.schedule_seconds,
                 selection: &self.selection,
                 metrics: &self.metrics,
+                attacks: &no_plan,
             };
             let (world, st) = candidate
                 .run_until(request.market_seed, request.after_ticks)
@@ -330,10 +363,14 @@ impl<D: Domain> Simulate for Simulator<D> {
         sources: &BTreeMap<String, String>,
         compiled: Result<&CompileOutput, &SolcError>,
         params: &[U256],
-        schedule_seconds: u64,
         seeds: &[u64],
-        record: bool,
+        how: &EvalOptions<'_>,
     ) -> (SimEvaluation, Vec<SeedRun>) {
+        let EvalOptions {
+            schedule_seconds,
+            record,
+            plan,
+        } = *how;
         let failed = |reason: String, complexity: f64| {
             SimEvaluation::failed(reason, &self.metrics, complexity)
         };
@@ -371,6 +408,7 @@ impl<D: Domain> Simulate for Simulator<D> {
             schedule_seconds,
             selection: &self.selection,
             metrics: &self.metrics,
+            attacks: plan,
         };
         let runs = candidate.run_seeds(seeds, record);
         let outcomes: Vec<SeedOutcome> = runs.iter().map(|r| r.outcome.clone()).collect();

@@ -18,6 +18,8 @@ use crate::bindings::IDataPool;
 pub const MAX_TRADE_SHARE: f64 = 0.5;
 /// Blocks the attacker keeps redeeming and selling after its last step.
 pub const LIQUIDATION_BLOCKS: u32 = 32;
+/// Blocks a patient buy may spread over when the design caps buys per block.
+pub const PATIENT_BLOCKS: u32 = 16;
 /// Seconds per block on a fork.
 pub const BLOCK_SECONDS: u64 = 12;
 /// Sell chunks per block when liquidating.
@@ -102,12 +104,49 @@ impl Run<'_> {
         view(self.world, self.c.pool, call)
     }
 
+    /// Buys with `fraction` of what the attacker may put in; when the design refuses the
+    /// whole amount (a per-block buy cap), buys the largest chunk it accepts (halving), block
+    /// after block for up to [`PATIENT_BLOCKS`] blocks, until the amount is spent — nobody
+    /// trades on the fork in between, so patience costs the attacker nothing.
     fn buy(&mut self, fraction: f64) -> Result<bool, Fatal> {
         let cap = scale(self.pool(&IDataPool::baseBalanceCall {})?, MAX_TRADE_SHARE);
-        let base_in = scale(self.h.base.min(cap), fraction);
-        if base_in.is_zero() {
+        let target = scale(self.h.base.min(cap), fraction);
+        if target.is_zero() {
             return Ok(false);
         }
+        if self.buy_base(target)? {
+            return Ok(true);
+        }
+        let mut left = target;
+        let mut chunk = target / U256::from(2);
+        let mut any = false;
+        for block in 0..PATIENT_BLOCKS {
+            if block > 0 {
+                self.wait(BLOCK_SECONDS);
+            }
+            let mut bought = false;
+            for _ in 0..10 {
+                let amount = chunk.min(left).min(self.h.base);
+                if amount.is_zero() {
+                    break;
+                }
+                if self.buy_base(amount)? {
+                    bought = true;
+                    left -= amount;
+                    // the same chunk again in the next block (a cap resets per block)
+                    break;
+                }
+                chunk /= U256::from(2);
+            }
+            any |= bought;
+            if !bought || left.is_zero() {
+                break;
+            }
+        }
+        Ok(any)
+    }
+
+    fn buy_base(&mut self, base_in: U256) -> Result<bool, Fatal> {
         let dt0 = self.h.dt;
         let ok = self.sent(|w, c, who, h, n| agents::buy(w, c, who, h, n, base_in))?;
         let (i, o) = (to_tokens(base_in), to_tokens(self.h.dt - dt0));

@@ -64,6 +64,92 @@ pub struct Attack {
 }
 
 impl Attack {
+    /// The attack as one line of text, e.g.
+    /// `outsider 1 | stake 1 | wait 60 | buy 1 | unstake 1 | sell 1 # July-2022 loop`: what
+    /// a hall of fame stores and `tsynth attack --replay` reads. [`Attack::parse`] reads it
+    /// back exactly (amounts are written in full precision).
+    pub fn encode(&self) -> String {
+        let mut out = match self.actor {
+            Actor::Outsider => format!("outsider {:?}", self.capital),
+            Actor::Publisher => "publisher".to_string(),
+        };
+        for s in &self.steps {
+            out.push_str(" | ");
+            out.push_str(&match *s {
+                Step::Buy(x) => format!("buy {x:?}"),
+                Step::Sell(x) => format!("sell {x:?}"),
+                Step::Stake(x) => format!("stake {x:?}"),
+                Step::Unstake(x) => format!("unstake {x:?}"),
+                Step::Claim => "claim".to_string(),
+                Step::Wait(t) => format!("wait {t}"),
+            });
+        }
+        if !self.origin.is_empty() {
+            out.push_str(" # ");
+            out.push_str(&self.origin);
+        }
+        out
+    }
+
+    /// Reads an attack written by [`Attack::encode`]; the error says which part is wrong.
+    pub fn parse(text: &str) -> Result<Attack, String> {
+        let (body, origin) = match text.split_once('#') {
+            Some((b, o)) => (b, o.trim().to_string()),
+            None => (text, String::new()),
+        };
+        let mut parts = body.split('|').map(str::trim);
+        let head = parts.next().unwrap_or_default();
+        let mut words = head.split_whitespace();
+        let fraction = |w: Option<&str>, what: &str| -> Result<f64, String> {
+            let w = w.ok_or_else(|| format!("`{what}` needs a fraction"))?;
+            let x: f64 = w
+                .parse()
+                .map_err(|_| format!("`{what} {w}`: `{w}` is not a number"))?;
+            if !(0.0..=1.0).contains(&x) {
+                return Err(format!("`{what} {w}`: a fraction must be in [0, 1]"));
+            }
+            Ok(x)
+        };
+        let (actor, capital) = match words.next() {
+            Some("outsider") => (Actor::Outsider, fraction(words.next(), "outsider")?),
+            Some("publisher") => (Actor::Publisher, 1.0),
+            other => {
+                return Err(format!(
+                    "an attack starts with `outsider FRACTION` or `publisher`, not `{}`",
+                    other.unwrap_or("")
+                ));
+            }
+        };
+        let mut steps = Vec::new();
+        for part in parts {
+            let mut w = part.split_whitespace();
+            let verb = w.next().unwrap_or_default();
+            steps.push(match verb {
+                "buy" => Step::Buy(fraction(w.next(), verb)?),
+                "sell" => Step::Sell(fraction(w.next(), verb)?),
+                "stake" => Step::Stake(fraction(w.next(), verb)?),
+                "unstake" => Step::Unstake(fraction(w.next(), verb)?),
+                "claim" => Step::Claim,
+                "wait" => Step::Wait(
+                    w.next()
+                        .and_then(|t| t.parse().ok())
+                        .ok_or_else(|| format!("`{part}`: wait needs whole seconds"))?,
+                ),
+                _ => {
+                    return Err(format!(
+                        "`{part}`: a step is buy, sell, stake, unstake, claim or wait"
+                    ));
+                }
+            });
+        }
+        Ok(Attack {
+            actor,
+            capital,
+            steps,
+            origin,
+        })
+    }
+
     /// Number of block boundaries the attack crosses.
     pub fn waits(&self) -> usize {
         self.steps
@@ -107,5 +193,28 @@ mod tests {
             origin: "t".into(),
         };
         assert_eq!(a.waits(), 1);
+        assert_eq!(
+            a.encode(),
+            "outsider 1.0 | stake 1.0 | wait 60 | buy 1.0 # t"
+        );
+        assert_eq!(Attack::parse(&a.encode()).as_ref(), Ok(&a));
+        let odd = Attack {
+            actor: Actor::Publisher,
+            capital: 1.0,
+            steps: vec![Step::Claim, Step::Sell(0.123_456_789_012_345_67)],
+            origin: String::new(),
+        };
+        assert_eq!(Attack::parse(&odd.encode()), Ok(odd));
+        assert!(Attack::parse("insider 1").unwrap_err().contains("outsider"));
+        assert!(
+            Attack::parse("outsider 1 | buy 2")
+                .unwrap_err()
+                .contains("[0, 1]")
+        );
+        assert!(
+            Attack::parse("outsider 1 | jump")
+                .unwrap_err()
+                .contains("a step is")
+        );
     }
 }

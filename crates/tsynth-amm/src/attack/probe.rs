@@ -7,7 +7,7 @@ use tsynth_evm::World;
 use tsynth_sim::{AttackProbe, AttackReport, AttackRequest};
 
 use super::exec::{Arena, BLOCK_SECONDS};
-use super::lang::{Actor, fmt_duration};
+use super::lang::{Actor, Attack, fmt_duration};
 use super::search::{SearchSettings, search};
 use crate::agents::Fatal;
 use crate::setup::Prepared;
@@ -37,25 +37,39 @@ pub fn probe_times(schedule_seconds: u64, elapsed: u64) -> Vec<(String, u64)> {
     t
 }
 
-/// Runs the search at every probed state of `world` (`elapsed` seconds after launch).
+/// Reads the attacks of a hall of fame or a replay (entries that do not parse are skipped:
+/// the hall is written by tsynth itself).
+pub fn read_hall(hall: &[String]) -> Vec<Attack> {
+    hall.iter()
+        .filter_map(|t| Attack::parse(t).ok())
+        .map(|mut a| {
+            if !a.origin.starts_with("hall") {
+                a.origin = format!("hall of fame: {}", a.origin);
+            }
+            a
+        })
+        .collect()
+}
+
+/// Runs the search at every probed state of `world` (`elapsed` seconds after launch),
+/// starting from `request.hall` and (when asked) the templates; `publisher`: the publisher
+/// may attack too.
 pub fn attack_report(
     prepared: &Prepared,
     world: &World,
     elapsed: u64,
     request: &AttackRequest,
+    publisher: bool,
 ) -> Result<AttackReport, Fatal> {
-    let arena = Arena {
-        contracts: prepared.contracts,
-        attacker: prepared.attacker,
-        publisher: prepared.publisher,
-        publisher_endowment: prepared.publisher_endowment,
-    };
+    let arena = arena(prepared);
     let settings = SearchSettings {
         budget: request.budget,
         templates: request.templates,
         seed: request.seed,
+        publisher,
         ..SearchSettings::default()
     };
+    let hall = read_hall(&request.hall);
     let delays: Vec<u64> = [request.schedule_seconds]
         .into_iter()
         .filter(|&d| d > 0)
@@ -67,7 +81,7 @@ pub fn attack_report(
             world.advance(offset.div_ceil(BLOCK_SECONDS), offset);
         }
         let t0 = world.timestamp();
-        let found = search(&world, &arena, &settings, &[], &delays)?;
+        let found = search(&world, &arena, &settings, &hall, &delays)?;
         // the best attack again, to value what the honest holders are left with
         let mut after = world.fork();
         super::exec::execute(&mut after, &arena, &found.attack)?;
@@ -111,59 +125,86 @@ pub fn attack_report(
             found_at: found.found_at,
             origin: found.attack.origin.clone(),
             lines,
+            attack: (found.outcome.gain > 0.0).then(|| found.attack.encode()),
         });
     }
     Ok(AttackReport { probes })
 }
 
+/// The arena of a prepared candidate.
+pub fn arena(prepared: &Prepared) -> Arena {
+    Arena {
+        contracts: prepared.contracts,
+        attacker: prepared.attacker,
+        publisher: prepared.publisher,
+        publisher_endowment: prepared.publisher_endowment,
+    }
+}
+
 /// What a simulation probe's attack screen found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screened {
-    /// The worst risk (gain over the pool's base balance at the attacked state).
+    /// The attacker's best gain over the pool's base balance at the attacked state (0 when
+    /// nothing paid).
     pub risk: f64,
     /// The attack that reached it (`None` when nothing paid).
-    pub attack: Option<super::lang::Attack>,
+    pub attack: Option<Attack>,
     /// Attack evaluations spent.
     pub evaluations: u32,
 }
 
-/// The attack screen a simulation probe runs: the templates (rug pull, the July-2022 loop,
-/// loops delayed past locks and the design's schedule) and `extra` evaluations of search,
-/// on a fork of the probe's state and, while the design's schedule has not ended, on a fork
-/// just past its end. Deterministic given `seed`.
-pub fn screen(
-    probe: &tsynth_sim::Probe<'_>,
-    arena: &Arena,
-    extra: u32,
-    seed: u64,
-) -> Result<Screened, Fatal> {
-    let schedule = probe.schedule_seconds();
-    let delays: Vec<u64> = [schedule].into_iter().filter(|&d| d > 0).collect();
-    let settings = SearchSettings {
-        budget: super::search::templates(&delays).len() as u32 + extra,
-        templates: true,
+/// What an attack screen tries.
+#[derive(Debug, Clone, Copy)]
+pub struct ScreenSpec<'a> {
+    /// Attacks to try (a hall of fame).
+    pub seeds: &'a [Attack],
+    /// Also the templates (rug pull, the July-2022 loop, loops delayed past `delays`).
+    pub templates: bool,
+    /// The design's lock and schedule lengths, for the delayed templates.
+    pub delays: &'a [u64],
+    /// Evaluations of search after the attacks above.
+    pub extra: u32,
+    /// The publisher may attack too.
+    pub publisher: bool,
+    /// RNG seed.
+    pub seed: u64,
+}
+
+/// The cheap attack screen of `spec` on forks of `world`. Deterministic given its seed.
+pub fn screen(world: &World, arena: &Arena, spec: &ScreenSpec<'_>) -> Result<Screened, Fatal> {
+    let ScreenSpec {
+        seeds,
+        templates,
+        delays,
+        extra,
+        publisher,
         seed,
+    } = *spec;
+    let starts = seeds.len()
+        + if templates {
+            super::search::templates(delays).len()
+        } else {
+            0
+        };
+    let settings = SearchSettings {
+        budget: starts as u32 + extra,
+        templates,
+        seed,
+        publisher,
         ..SearchSettings::default()
     };
-    let mut out = Screened {
-        risk: 0.0,
-        attack: None,
-        evaluations: 0,
-    };
-    let to_end = (schedule + BLOCK_SECONDS).saturating_sub(probe.elapsed_seconds());
-    let mut states = vec![0];
-    if schedule > 0 && to_end > 0 {
-        states.push(to_end);
+    if settings.budget == 0 {
+        return Ok(Screened {
+            risk: 0.0,
+            attack: None,
+            evaluations: 0,
+        });
     }
-    for ahead in states {
-        let world = probe.fork_ahead(ahead);
-        let found = search(&world, arena, &settings, &[], &delays)?;
-        out.evaluations += found.evaluations;
-        let risk = found.outcome.risk();
-        if risk > out.risk {
-            out.risk = risk;
-            out.attack = Some(found.attack);
-        }
-    }
-    Ok(out)
+    let found = search(world, arena, &settings, seeds, delays)?;
+    let risk = found.outcome.risk();
+    Ok(Screened {
+        risk,
+        attack: (risk > 0.0).then_some(found.attack),
+        evaluations: found.evaluations,
+    })
 }

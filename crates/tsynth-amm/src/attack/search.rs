@@ -28,6 +28,8 @@ pub struct SearchSettings {
     pub population: usize,
     /// Seed the search with the templates.
     pub templates: bool,
+    /// The publisher may attack (otherwise only the outside attacker does).
+    pub publisher: bool,
     /// RNG seed.
     pub seed: u64,
 }
@@ -40,6 +42,7 @@ impl Default for SearchSettings {
             max_wait: 30 * 86_400,
             population: 16,
             templates: true,
+            publisher: true,
             seed: 0,
         }
     }
@@ -96,7 +99,7 @@ fn amount(g: f64) -> f64 {
 
 /// Decodes a genotype into an attack.
 pub fn decode(genes: &[f64], s: &SearchSettings) -> Attack {
-    let actor = if genes[0] < 0.5 {
+    let actor = if genes[0] < 0.5 || !s.publisher {
         Actor::Outsider
     } else {
         Actor::Publisher
@@ -161,12 +164,14 @@ pub fn templates(delays: &[u64]) -> Vec<Attack> {
         steps,
         origin: origin.into(),
     };
-    let one_loop = [
-        Step::Stake(1.0),
-        Step::Buy(1.0),
-        Step::Unstake(1.0),
-        Step::Sell(1.0),
-    ];
+    let one_loop = |stake: f64| {
+        [
+            Step::Stake(stake),
+            Step::Buy(1.0),
+            Step::Unstake(1.0),
+            Step::Sell(1.0),
+        ]
+    };
     let mut out = vec![
         t(
             Actor::Publisher,
@@ -178,10 +183,21 @@ pub fn templates(delays: &[u64]) -> Vec<Attack> {
             ],
             "rug pull",
         ),
-        t(Actor::Outsider, one_loop.to_vec(), "July-2022 loop"),
+        t(Actor::Outsider, one_loop(1.0).to_vec(), "July-2022 loop"),
+        // Half the capital staked, half to buy with: the loop's shape when the capital is
+        // below half the pool (the stake cap does not split it for the attacker).
         t(
             Actor::Outsider,
-            one_loop.iter().chain(one_loop.iter()).copied().collect(),
+            one_loop(0.5).to_vec(),
+            "July-2022 loop (half staked)",
+        ),
+        t(
+            Actor::Outsider,
+            one_loop(0.5)
+                .iter()
+                .chain(one_loop(0.5).iter())
+                .copied()
+                .collect(),
             "July-2022 loop x2",
         ),
     ];
@@ -192,17 +208,19 @@ pub fn templates(delays: &[u64]) -> Vec<Attack> {
     waits.sort_unstable();
     waits.dedup();
     for w in waits {
-        out.push(t(
-            Actor::Outsider,
-            vec![
-                Step::Stake(1.0),
-                Step::Wait(w),
-                Step::Buy(1.0),
-                Step::Unstake(1.0),
-                Step::Sell(1.0),
-            ],
-            &format!("delayed loop ({})", super::lang::fmt_duration(w)),
-        ));
+        for (stake, name) in [(1.0, ""), (0.5, ", half staked")] {
+            out.push(t(
+                Actor::Outsider,
+                vec![
+                    Step::Stake(stake),
+                    Step::Wait(w),
+                    Step::Buy(1.0),
+                    Step::Unstake(1.0),
+                    Step::Sell(1.0),
+                ],
+                &format!("delayed loop ({}{name})", super::lang::fmt_duration(w)),
+            ));
+        }
         out.push(t(
             Actor::Publisher,
             vec![
@@ -283,14 +301,17 @@ pub fn search(
         best: None,
         improvements: Vec::new(),
     };
+    let allowed = |a: &&Attack| s.publisher || a.actor == Actor::Outsider;
     let mut start: Vec<(Vec<f64>, String)> = seeds
         .iter()
+        .filter(allowed)
         .map(|a| (encode(a, s), a.origin.clone()))
         .collect();
     if s.templates {
         start.extend(
             templates(delays)
                 .iter()
+                .filter(allowed)
                 .map(|a| (encode(a, s), a.origin.clone())),
         );
     }

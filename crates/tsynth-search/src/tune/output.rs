@@ -70,6 +70,8 @@ pub fn generation_record(
         hypervolume: front_hypervolume(&points[..upto], reference),
         cache_hits,
         compiles,
+        attack_searches: 0,
+        hall_size: 0,
         seconds,
     }
 }
@@ -85,6 +87,7 @@ pub fn score(eval: &DesignEval, violation: f64) -> Score {
         violation,
         feasible: violation <= 0.0,
         failure: a.failure.clone(),
+        attack_plan: Default::default(),
     }
 }
 
@@ -121,6 +124,7 @@ pub fn archive_member(
         per_seed: s.per_seed,
         violation: point.violation,
         feasible: point.is_feasible(),
+        attack_plan: Default::default(),
         held_out,
         sources,
     })
