@@ -117,7 +117,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         writeln!(o)?;
         writeln!(
             o,
-            "rug risk {:.4} (worst state: {}); {evaluations} attack evaluations in {secs:.1} s ({:.0}/s)",
+            "rug risk {:.4} (worst state: {}); {evaluations} attack evaluations in {secs:.1} s, the honest market's run included ({:.0}/s)",
             w.risk,
             w.when,
             evaluations as f64 / secs.max(1e-9)

@@ -82,17 +82,23 @@ pub fn attack_report(
         }
         let t0 = world.timestamp();
         let found = search(&world, &arena, &settings, &hall, &delays)?;
-        // the best attack again, to value what the honest holders are left with
-        let mut after = world.fork();
-        super::exec::execute(&mut after, &arena, &found.attack)?;
-        let mut holders = prepared.agents.clone();
-        if found.attack.actor == Actor::Outsider {
-            holders.push(prepared.publisher);
-        }
-        let victim_loss = super::exec::victim_loss(&world, &after, &prepared.contracts, &holders)?;
+        // The best attack again, to value what the honest holders are left with. An attack
+        // that does not pay has no attacker: its harm is not a risk (and is not valued).
+        let pays = found.outcome.gain > 0.0;
+        let victim_loss = if pays {
+            let mut after = world.fork();
+            super::exec::execute(&mut after, &arena, &found.attack)?;
+            let mut holders = prepared.agents.clone();
+            if found.attack.actor == Actor::Outsider {
+                holders.push(prepared.publisher);
+            }
+            super::exec::victim_loss(&world, &after, &prepared.contracts, &holders)?
+        } else {
+            0.0
+        };
         let pool_base = found.outcome.pool_base;
-        let risk = if pool_base > 0.0 {
-            found.outcome.gain.max(victim_loss).max(0.0) / pool_base
+        let risk = if pool_base > 0.0 && pays {
+            found.outcome.gain.max(victim_loss) / pool_base
         } else {
             0.0
         };
