@@ -23,7 +23,7 @@ use tsynth_solc::{Compiler, ContractArtifact, Settings};
 use crate::agents::{Contracts, Holdings, TxCounts, view};
 use crate::attack::exec::Arena;
 use crate::attack::lang::Attack;
-use crate::attack::probe::{ScreenSpec, Screened, read_hall, screen};
+use crate::attack::probe::{ScreenSpec, Screened, screen};
 use crate::bindings::IDataPool;
 use crate::deploy::{Env, EnvAccounts, EnvArtifacts};
 use crate::intent::{HonestAgent, PoolSample, TickView};
@@ -300,9 +300,9 @@ impl Domain for AmmDomain {
         st: &mut SeedState,
         p: &Prepared,
         world: &mut World,
-        end: &EndOfRun<'_>,
+        _end: &EndOfRun<'_>,
     ) -> Result<(), Fatal> {
-        end_of_run_attacks(st, p, world, end)?;
+        let _ = p;
         let c = st.contracts;
         st.settlement = Some(probes::settle_publisher(
             &mut world.fork(),
@@ -409,6 +409,36 @@ impl Domain for AmmDomain {
 
     fn attack_metric(&self) -> Option<&'static str> {
         Some(m::RUG_RISK)
+    }
+
+    fn absorb_attacks(
+        &self,
+        report: &tsynth_sim::AttackReport,
+        values: &mut Values,
+        found: &mut Vec<FoundAttack>,
+    ) {
+        let mut raise = |name: &str, v: f64| {
+            let e = values.entry(name.to_string()).or_insert(0.0);
+            *e = e.max(v);
+        };
+        for probe in &report.probes {
+            // risk = max(gain, victim loss) / the pool's base at that state
+            let worst = probe.gain.max(probe.victim_loss);
+            let per_base = if worst > 0.0 { probe.risk / worst } else { 0.0 };
+            raise(m::RUG_RISK, probe.risk);
+            raise(m::ATTACK_GAIN, probe.gain * per_base);
+            raise(m::VICTIM_LOSS, probe.victim_loss * per_base);
+            // new discoveries only: templates are tried anyway, hall entries are in the hall
+            if let Some(a) = probe.attack.as_ref().filter(|_| probe.origin == SEARCHED) {
+                found.push(FoundAttack {
+                    risk: probe.risk,
+                    attack: a.clone(),
+                });
+            }
+        }
+        found.sort_by(|a, b| b.risk.total_cmp(&a.risk).then_with(|| a.attack.cmp(&b.attack)));
+        found.dedup_by(|a, b| a.attack == b.attack);
+        found.truncate(FOUND_PER_SEED);
     }
 
     fn measure(&self, st: SeedState, _p: &Prepared) -> Values {
@@ -541,86 +571,6 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
     }
     st.stake_swing = st.stake_swing.max(trip.swing);
     st.return_loss = st.return_loss.max(1.0 - trip.returned);
-    Ok(())
-}
-
-/// The end-of-run attacks: the hall of fame on the final state (and just past the end of
-/// the design's schedule while it runs), then, when asked, the full search.
-fn end_of_run_attacks(
-    st: &mut SeedState,
-    p: &Prepared,
-    world: &World,
-    end: &EndOfRun<'_>,
-) -> Result<(), Fatal> {
-    let plan = end.attacks;
-    let publisher = st.cfg.rug_publisher;
-    let delays: Vec<u64> = [end.schedule_seconds]
-        .into_iter()
-        .filter(|&d| d > 0)
-        .collect();
-    let hall = read_hall(&plan.hall);
-    if !hall.is_empty() {
-        let to_end = (end.schedule_seconds + crate::attack::exec::BLOCK_SECONDS)
-            .saturating_sub(end.elapsed_seconds);
-        let mut aheads = vec![0];
-        if end.schedule_seconds > 0 && to_end > 0 {
-            aheads.push(to_end);
-        }
-        for ahead in aheads {
-            let mut w = world.fork();
-            if ahead > 0 {
-                w.advance(ahead.div_ceil(crate::attack::exec::BLOCK_SECONDS), ahead);
-            }
-            let spec = ScreenSpec {
-                seeds: &hall,
-                templates: false,
-                delays: &delays,
-                extra: 0,
-                publisher,
-                seed: st.seed,
-            };
-            let found = screen(&w, &st.arena, &spec)?;
-            st.note(found, "hall of fame");
-        }
-    }
-    if plan.full_budget > 0 {
-        let request = tsynth_sim::AttackRequest {
-            budget: plan.full_budget,
-            seed: plan.seed ^ st.seed,
-            templates: true,
-            schedule_seconds: end.schedule_seconds,
-            after_ticks: 0,
-            market_seed: st.seed,
-            hall: plan.hall.clone(),
-        };
-        let report = crate::attack::probe::attack_report(
-            p,
-            world,
-            end.elapsed_seconds,
-            &request,
-            publisher,
-        )?;
-        for probe in report.probes {
-            let worst = probe.gain.max(probe.victim_loss);
-            let per_base = if worst > 0.0 { probe.risk / worst } else { 0.0 };
-            st.rug_risk = st.rug_risk.max(probe.risk);
-            st.attack_gain = st.attack_gain.max(probe.gain * per_base);
-            st.victim_loss = st.victim_loss.max(probe.victim_loss * per_base);
-            if let Some(a) = probe.attack.filter(|_| probe.origin == SEARCHED) {
-                st.found.push(FoundAttack {
-                    risk: probe.risk,
-                    attack: a,
-                });
-            }
-        }
-    }
-    st.found.sort_by(|a, b| {
-        b.risk
-            .total_cmp(&a.risk)
-            .then_with(|| a.attack.cmp(&b.attack))
-    });
-    st.found.dedup_by(|a, b| a.attack == b.attack);
-    st.found.truncate(FOUND_PER_SEED);
     Ok(())
 }
 

@@ -100,9 +100,9 @@ pub struct EngineSettings {
     /// objectives, NSGA-III from 3), `"RankCrowding"` (NSGA-II), `"SmsEmoa"`, or
     /// `{ Nsga3 = { directions = "Auto" } }` (see tsynth-moo's README).
     pub survival: tsynth_moo::Survival,
-    /// Attack evaluations per probed state of the full attack search that candidates about
-    /// to enter the archive, the held-out re-score and the known designs get (0: none; only
-    /// the domain's in-simulation screens attack).
+    /// Attack evaluations per probed state of the full attack search every seed that is
+    /// feasible at the end of its run gets, in the search, the held-out re-score and the
+    /// known designs (0: none; only the domain's in-simulation screens attack).
     pub attack_budget: u32,
     /// Attacks kept in the run's hall of fame (0: no hall).
     pub hall_size: usize,

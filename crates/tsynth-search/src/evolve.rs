@@ -24,7 +24,7 @@ use crate::config::{EngineMode, SearchConfig};
 use crate::error::{Result, SearchError};
 use crate::hall::Hall;
 use crate::pipeline::{Pipeline, PipelineTimes, Scored, held_out_seeds, search_seeds};
-use crate::problem::{AttackStage, GrammarProblem};
+use crate::problem::GrammarProblem;
 use crate::rundir::{
     ArchiveFile, ArchiveMember, GenerationRecord, PathRecord, RunConfig, RunDir, Score,
 };
@@ -486,7 +486,7 @@ impl Evolver {
     pub fn step(&mut self) -> Result<&GenerationRecord> {
         let started = Instant::now();
         let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone())
-            .with_attacks(self.attack_stage());
+            .with_attacks(self.attack_plan());
         let generation = self.engine.generation();
         let stats = self.engine.step(&problem)?;
         let mut cache_hits = 0;
@@ -528,34 +528,14 @@ impl Evolver {
         Ok(self.records.last().expect("just pushed"))
     }
 
-    /// The attack stage of the next generation: the hall as it stands, and the archive's
-    /// feasible members as the bar a candidate must pass to get the full search.
-    fn attack_stage(&self) -> AttackStage {
-        let budget = self.config.engine.attack_budget;
-        let seed = self.config.seed;
-        let hall = if self.config.engine.hall_size > 0 {
-            self.hall.clone()
+    /// The end-of-run attacks of the next generation and of the final re-score: the full
+    /// search, seeded by the hall as it stands.
+    fn attack_plan(&self) -> tsynth_sim::AttackPlan {
+        if self.config.engine.hall_size > 0 {
+            self.hall.plan(self.config.engine.attack_budget, self.config.seed)
         } else {
-            Hall::default()
-        };
-        AttackStage {
-            screen: hall.plan(0, seed),
-            full: hall.plan(budget, seed),
-            archive: self
-                .engine
-                .archive()
-                .members()
-                .iter()
-                .filter(|m| m.is_feasible())
-                .map(|m| m.objectives.clone())
-                .collect(),
+            Hall::default().plan(self.config.engine.attack_budget, self.config.seed)
         }
-    }
-
-    /// The plan of the final re-score and of the known designs: the full search, seeded by
-    /// the hall.
-    fn final_plan(&self) -> tsynth_sim::AttackPlan {
-        self.attack_stage().full
     }
 
     /// The attack hall of fame as it stands.
@@ -603,7 +583,7 @@ impl Evolver {
         }
         let members = self.engine.archive().members();
         let pipeline = &self.pipeline;
-        let plan = self.final_plan();
+        let plan = self.attack_plan();
         let scores: Vec<Score> = members
             .par_iter()
             .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())

@@ -37,23 +37,11 @@ pub struct LoggedEvaluation {
     pub key: String,
     /// Structure hash ("" when the genotype did not decode).
     pub structure: String,
-    /// Whether it got the full attack search (it was about to enter the archive).
+    /// Whether a seed of it got the full attack search (some seed was feasible at the end of
+    /// its run).
     pub searched: bool,
     /// Attacks its evaluation found, over all seeds.
     pub attacks: Vec<tsynth_sim::FoundAttack>,
-}
-
-/// What a generation's evaluations do about attacks: the hall of fame every candidate is
-/// screened against and, for a candidate that is feasible and not dominated by the archive
-/// as it stood when the generation began, the full search.
-#[derive(Debug, Clone, Default)]
-pub struct AttackStage {
-    /// The screening plan (hall only).
-    pub screen: tsynth_sim::AttackPlan,
-    /// The full-search plan (`full_budget` 0: none).
-    pub full: tsynth_sim::AttackPlan,
-    /// Ranking vectors of the archive's feasible members.
-    pub archive: Vec<Vec<f64>>,
 }
 
 /// The synthesis problem of one grammar.
@@ -63,7 +51,7 @@ pub struct GrammarProblem<'a> {
     seeds: Vec<u64>,
     mutation: MutationConfig,
     log: Mutex<Vec<LoggedEvaluation>>,
-    attacks: AttackStage,
+    attacks: tsynth_sim::AttackPlan,
 }
 
 impl<'a> GrammarProblem<'a> {
@@ -75,13 +63,13 @@ impl<'a> GrammarProblem<'a> {
             seeds,
             mutation: MutationConfig::default(),
             log: Mutex::new(Vec::new()),
-            attacks: AttackStage::default(),
+            attacks: tsynth_sim::AttackPlan::default(),
         }
     }
 
-    /// The same problem with an attack stage (hall of fame, full search for archive
-    /// candidates).
-    pub fn with_attacks(mut self, attacks: AttackStage) -> Self {
+    /// The same problem with end-of-run attacks (the full search, seeded by the hall of
+    /// fame, on every seed that is feasible at the end of its run).
+    pub fn with_attacks(mut self, attacks: tsynth_sim::AttackPlan) -> Self {
         self.attacks = attacks;
         self
     }
@@ -159,20 +147,13 @@ impl Problem for GrammarProblem<'_> {
 
     fn evaluate(&self, g: &Genotype, ctx: &EvalContext) -> Result<Evaluation<Scored>, Self::Error> {
         let seeds = self.seeds_for_layer(ctx.layer);
-        let stage = &self.attacks;
-        let mut scored = self.pipeline.evaluate(g, seeds, &stage.screen);
-        let mut searched = false;
-        if stage.full.full_budget > 0 && scored.score.feasible {
-            let (v, _) = self.ranking(&scored);
-            if !stage
-                .archive
+        let scored = self.pipeline.evaluate(g, seeds, &self.attacks);
+        let searched = self.attacks.full_budget > 0
+            && scored
+                .score
+                .per_seed
                 .iter()
-                .any(|a| tsynth_moo::dominance::dominates(a, &v))
-            {
-                scored = self.pipeline.evaluate(g, seeds, &stage.full);
-                searched = true;
-            }
-        }
+                .any(|o| o.failure.is_none() && o.violation <= 0.0);
         let attacks = scored
             .score
             .per_seed

@@ -179,7 +179,8 @@ pub struct GenerationRecord {
     pub cache_hits: usize,
     /// New structures first met in this generation (each compiled once).
     pub compiles: usize,
-    /// Evaluations that got the full attack search (candidates about to enter the archive).
+    /// Evaluations with a seed that got the full attack search (feasible at the end of its
+    /// run).
     #[serde(default)]
     pub attack_searches: usize,
     /// Attacks in the hall of fame after the generation.

@@ -231,6 +231,22 @@ pub trait Domain: Send + Sync + 'static {
         None
     }
 
+    /// Books an end-of-run full search into a seed's values and found attacks. By default
+    /// the worst probe's risk raises [`Domain::attack_metric`] and every probe's attack goes
+    /// to `found`.
+    fn absorb_attacks(&self, report: &AttackReport, values: &mut Values, found: &mut Vec<FoundAttack>) {
+        if let (Some(metric), Some(w)) = (self.attack_metric(), report.worst()) {
+            let v = values.entry(metric.to_string()).or_insert(0.0);
+            *v = v.max(w.risk);
+        }
+        found.extend(report.probes.iter().filter_map(|p| {
+            p.attack.clone().map(|attack| FoundAttack {
+                risk: p.risk,
+                attack,
+            })
+        }));
+    }
+
     /// The seed's metric values (also after a [`Fatal`] error: what was measured so far).
     fn measure(&self, seed: Self::Seed, prepared: &Self::Prepared) -> Values;
 
@@ -279,12 +295,11 @@ pub struct AttackRequest {
 /// What a simulation does about attacks at the end of its scenario, beside the domain's own
 /// in-simulation probes: co-evolution's part of an evaluation.
 ///
-/// Every evaluation of a run tries the run's hall of fame (attacks found on earlier
-/// designs) on its final state — cheap, a few attack evaluations each. Candidates about to
-/// enter the archive are evaluated again with `full_budget > 0`: the domain's full search
-/// (the states `tsynth attack` probes: now, +1 day, +7 days, the end of the design's
-/// schedule), seeded by the hall. The plan is part of what determines a result, so
-/// [`AttackPlan::fingerprint`] belongs in any cache key.
+/// With `full_budget > 0`, every seed that is feasible at the end of its run gets the
+/// domain's full attack search on its final state (the states `tsynth attack` probes: now,
+/// +1 day, +7 days, the end of the design's schedule), started from the hall of fame
+/// (attacks found on earlier designs) and the domain's templates. The plan is part of what
+/// determines a result, so [`AttackPlan::fingerprint`] belongs in any cache key.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct AttackPlan {

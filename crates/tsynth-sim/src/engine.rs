@@ -79,11 +79,26 @@ impl<D: Domain> Candidate<'_, D> {
             HORIZON_COVERAGE.to_string(),
             horizon_coverage(horizon, self.schedule_seconds),
         );
-        let violation = if failure.is_some() {
+        let mut violation = if failure.is_some() {
             SETUP_FAILURE_VIOLATION
         } else {
             self.selection.violation(&values)
         };
+        // The full attack search on the final state of a seed that is feasible so far (an
+        // infeasible one is out of the race whatever an attacker could take).
+        if failure.is_none() && violation <= 0.0 && self.attacks.full_budget > 0 {
+            match self.full_search(seed, &world) {
+                Ok(Some(report)) => {
+                    d.absorb_attacks(&report, &mut values, &mut attacks);
+                    violation = self.selection.violation(&values);
+                }
+                Ok(None) => {}
+                Err(f) => {
+                    failure = Some(format!("end-of-run attack search: {f}"));
+                    violation = SETUP_FAILURE_VIOLATION;
+                }
+            }
+        }
         SeedRun {
             outcome: SeedOutcome {
                 seed,
@@ -94,6 +109,27 @@ impl<D: Domain> Candidate<'_, D> {
             },
             kpis,
         }
+    }
+
+    /// The domain's full attack search on `world`, the final state of seed `seed`.
+    fn full_search(
+        &self,
+        seed: u64,
+        world: &tsynth_evm::World,
+    ) -> Result<Option<crate::domain::AttackReport>, Fatal> {
+        let plan = self.attacks;
+        let run = self.domain.run_spec(self.scenario);
+        let request = crate::domain::AttackRequest {
+            budget: plan.full_budget,
+            seed: plan.seed ^ seed,
+            templates: true,
+            schedule_seconds: self.schedule_seconds,
+            after_ticks: run.ticks,
+            market_seed: seed,
+            hall: plan.hall.clone(),
+        };
+        self.domain
+            .attack(self.prepared, None, world, self.scenario, &request)
     }
 
     /// Runs seed `seed` for its first `ticks` ticks (probes included, capped at the
