@@ -7,6 +7,7 @@
 //!     [--archive keep|off (keep; off: no Pareto archive during the run, same fronts)]
 //!     [--duplicates auto|eliminate|mutate (auto)] [--retries N (where not eliminated: 10)]
 //!     [--normalize debjain|hyperplane (NSGA-III; default debjain)]
+//!     [--population (also write the final population's objectives and violations)]
 //!     [--label TEXT] [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
 //! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
@@ -76,8 +77,13 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut sbx_prob: Option<f64> = None;
     let mut pm_prob: Option<f64> = None;
     let mut suffix = String::new();
+    let mut population = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--population" {
+            population = true;
+            continue;
+        }
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
         let num = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
         match flag.as_str() {
@@ -207,7 +213,7 @@ fn run(args: &[String]) -> Result<(), String> {
             .iter()
             .map(|i| i.objectives.clone())
             .collect();
-        runs.push(json!({
+        let mut record = json!({
             "seed": seed,
             "seconds": seconds,
             "cpu_seconds": cpu,
@@ -215,7 +221,16 @@ fn run(args: &[String]) -> Result<(), String> {
             "feasible": feasible,
             "front": points,
             "archive_size": engine.archive().len(),
-        }));
+        });
+        if population {
+            let all: Vec<(Vec<f64>, f64)> = engine
+                .population()
+                .map(|(_, i)| (i.objectives.clone(), i.violation))
+                .collect();
+            record["population"] = json!(all.iter().map(|p| &p.0).collect::<Vec<_>>());
+            record["population_cv"] = json!(all.iter().map(|p| p.1).collect::<Vec<_>>());
+        }
+        runs.push(record);
     }
     let auto = if survival == Survival::Auto {
         " (auto)"
