@@ -9,7 +9,8 @@
 //!     [--normalize debjain|hyperplane (NSGA-III; default debjain)]
 //!     [--population (also write the final population's objectives and violations)]
 //!     [--label TEXT] [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
-//! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
+//! compare score --ref 1.1,1.1,1.1,1.1,1.1 [--hv-out hv.json (per-run hypervolumes, seed order)] \
+//!     t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
 //!
 //! `run` writes `{tool, problem, population, evaluations, runs: [{seed, seconds,
@@ -251,9 +252,13 @@ fn run(args: &[String]) -> Result<(), String> {
 fn score(args: &[String]) -> Result<(), String> {
     let mut reference: Option<Vec<f64>> = None;
     let mut files = Vec::new();
+    let mut hv_out: Option<String> = None;
+    let mut per_file = serde_json::Map::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--ref" {
+        if a == "--hv-out" {
+            hv_out = Some(it.next().ok_or("--hv-out needs a value")?.clone());
+        } else if a == "--ref" {
             let v = it.next().ok_or("--ref needs a value")?;
             reference = Some(
                 v.split(',')
@@ -299,6 +304,7 @@ fn score(args: &[String]) -> Result<(), String> {
                 hvs.push(0.0);
             }
         }
+        per_file.insert(file.clone(), json!(hvs));
         let min = hvs.iter().copied().fold(f64::INFINITY, f64::min);
         let max = hvs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         println!(
@@ -314,6 +320,10 @@ fn score(args: &[String]) -> Result<(), String> {
             median(&mut cpu),
             median(&mut evals),
         );
+    }
+    if let Some(path) = hv_out {
+        std::fs::write(&path, Value::Object(per_file).to_string())
+            .map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(())
 }
