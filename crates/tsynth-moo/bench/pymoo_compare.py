@@ -4,9 +4,12 @@
 Runs pymoo 0.6's NSGA-II or NSGA-III with their defaults on one problem for several
 seeds and writes one JSON file in the format of `examples/compare.rs run`: per seed the
 wall and CPU seconds of `minimize`, whether a feasible point was found, and the final front
-(`res.F`: the feasible non-dominated points of the final population). No indicator is
-computed here: `examples/compare.rs score` computes the hypervolume of both tools' fronts
-with tsynth-moo's exact implementation.
+(`res.F`; for NSGA-II the feasible non-dominated points of the final population, for
+NSGA-III pymoo's `survival.opt`: the members of the last survival's first front (of the
+merged parents and offspring) that are the closest to some reference direction, at most
+one per direction). With `--population` also the final population's objectives and
+violations (`res.pop`). No indicator is computed here: `examples/compare.rs score`
+computes the hypervolume of both tools' fronts with tsynth-moo's exact implementation.
 
     python3 -m venv /work/venv-moo && /work/venv-moo/bin/pip install 'pymoo==0.6.*'
     /work/venv-moo/bin/python crates/tsynth-moo/bench/pymoo_compare.py \
@@ -87,12 +90,15 @@ def main():
     ap.add_argument("--pop", type=int, default=100)
     ap.add_argument("--evals", type=int, required=True)
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--population", action="store_true",
+                    help="also write the final population's objectives and violations")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
     problem = make_problem(args.problem)
     runs = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         if args.algo == "nsga2":
             algorithm = NSGA2(pop_size=args.pop)
         else:
@@ -112,14 +118,18 @@ def main():
         cv = opt.get("CV").flatten() if opt is not None and len(opt) > 0 else np.array([1.0])
         feasible = bool(np.all(cv <= 0.0))
         front = opt.get("F").tolist() if feasible else []
-        runs.append({
+        run = {
             "seed": seed,
             "seconds": seconds,
             "cpu_seconds": cpu_seconds,
             "evaluations": int(res.algorithm.evaluator.n_eval),
             "feasible": feasible,
             "front": front,
-        })
+        }
+        if args.population:
+            run["population"] = res.pop.get("F").tolist()
+            run["population_cv"] = res.pop.get("CV").flatten().tolist()
+        runs.append(run)
     with open(args.out, "w") as f:
         json.dump({
             "tool": f"pymoo {pymoo.__version__} {'NSGA-II' if args.algo == 'nsga2' else 'NSGA-III'}",

@@ -7,8 +7,10 @@
 //!     [--archive keep|off (keep; off: no Pareto archive during the run, same fronts)]
 //!     [--duplicates auto|eliminate|mutate (auto)] [--retries N (where not eliminated: 10)]
 //!     [--normalize debjain|hyperplane (NSGA-III; default debjain)]
+//!     [--population (also write the final population's objectives and violations)]
 //!     [--label TEXT] [--truncation iterative|crowding] [--sbx-eta E] [--sbx-prob P] [--pm-prob P (0.9)]   (default: η 30 p 1 under NSGA-III, η 15 p 0.9 otherwise)
-//! compare score --ref 1.1,1.1,1.1,1.1,1.1 t.json pymoo-nsga2.json pymoo-nsga3.json
+//! compare score --ref 1.1,1.1,1.1,1.1,1.1 [--hv-out hv.json (per-run hypervolumes, seed order)] \
+//!     t.json pymoo-nsga2.json pymoo-nsga3.json
 //! ```
 //!
 //! `run` writes `{tool, problem, population, evaluations, runs: [{seed, seconds,
@@ -76,8 +78,13 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut sbx_prob: Option<f64> = None;
     let mut pm_prob: Option<f64> = None;
     let mut suffix = String::new();
+    let mut population = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--population" {
+            population = true;
+            continue;
+        }
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
         let num = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
         match flag.as_str() {
@@ -207,7 +214,7 @@ fn run(args: &[String]) -> Result<(), String> {
             .iter()
             .map(|i| i.objectives.clone())
             .collect();
-        runs.push(json!({
+        let mut record = json!({
             "seed": seed,
             "seconds": seconds,
             "cpu_seconds": cpu,
@@ -215,7 +222,16 @@ fn run(args: &[String]) -> Result<(), String> {
             "feasible": feasible,
             "front": points,
             "archive_size": engine.archive().len(),
-        }));
+        });
+        if population {
+            let all: Vec<(Vec<f64>, f64)> = engine
+                .population()
+                .map(|(_, i)| (i.objectives.clone(), i.violation))
+                .collect();
+            record["population"] = json!(all.iter().map(|p| &p.0).collect::<Vec<_>>());
+            record["population_cv"] = json!(all.iter().map(|p| p.1).collect::<Vec<_>>());
+        }
+        runs.push(record);
     }
     let auto = if survival == Survival::Auto {
         " (auto)"
@@ -236,9 +252,13 @@ fn run(args: &[String]) -> Result<(), String> {
 fn score(args: &[String]) -> Result<(), String> {
     let mut reference: Option<Vec<f64>> = None;
     let mut files = Vec::new();
+    let mut hv_out: Option<String> = None;
+    let mut per_file = serde_json::Map::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--ref" {
+        if a == "--hv-out" {
+            hv_out = Some(it.next().ok_or("--hv-out needs a value")?.clone());
+        } else if a == "--ref" {
             let v = it.next().ok_or("--ref needs a value")?;
             reference = Some(
                 v.split(',')
@@ -284,6 +304,7 @@ fn score(args: &[String]) -> Result<(), String> {
                 hvs.push(0.0);
             }
         }
+        per_file.insert(file.clone(), json!(hvs));
         let min = hvs.iter().copied().fold(f64::INFINITY, f64::min);
         let max = hvs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         println!(
@@ -299,6 +320,10 @@ fn score(args: &[String]) -> Result<(), String> {
             median(&mut cpu),
             median(&mut evals),
         );
+    }
+    if let Some(path) = hv_out {
+        std::fs::write(&path, Value::Object(per_file).to_string())
+            .map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(())
 }

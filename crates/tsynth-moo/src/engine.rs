@@ -27,7 +27,7 @@ use crate::archive::Archive;
 use crate::error::{MooError, Result};
 use crate::hypervolume::hypervolume;
 use crate::individual::Individual;
-use crate::nsga3::Nsga3Memory;
+use crate::nsga3::{Normalize, Nsga3Memory};
 use crate::problem::{EvalContext, Evaluation, InfeasibleReason, Problem, evaluation_seed};
 use crate::selection::PermutationTournament;
 use crate::survival::{Survival, Truncation, Workspace};
@@ -836,7 +836,17 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         m: usize,
     ) -> (Vec<Individual<G, E>>, Option<Vec<u32>>) {
         let n = self.state.config.population_size;
-        if cands.len() <= n {
+        // Everybody survives; only the hyperplane normalisation still learns from the
+        // candidates (pymoo runs its survival on the initial population too, so its ideal,
+        // worst and extreme points start from it).
+        let learns = matches!(
+            self.plan.as_ref().map(|p| &p.survival),
+            Some(Survival::Nsga3 {
+                normalize: Normalize::Hyperplane,
+                ..
+            })
+        );
+        if cands.len() <= n && !learns {
             return (cands, None);
         }
         self.work.load(

@@ -173,6 +173,39 @@ fn hyperplane_normalisation_by_hand() {
 }
 
 #[test]
+fn hyperplane_normalisation_learns_from_the_initial_population() {
+    // pymoo runs its survival on the initial population too: after the first step the
+    // hyperplane memory holds the initial population's ideal and worst points and one
+    // extreme point per objective. Deb & Jain's normalisation starts at the first split.
+    let p = RealProblem::new(Dtlz::standard(DtlzKind::Dtlz2, 3));
+    for rule in [Normalize::Hyperplane, Normalize::DebJain] {
+        let mut e = Engine::new(EngineConfig {
+            seed: 3,
+            population_size: 20,
+            survival: nsga3(rule),
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        e.step(&p).unwrap();
+        assert_eq!(e.population().count(), 20);
+        if rule == Normalize::DebJain {
+            assert!(e.ideal_point().is_none());
+            continue;
+        }
+        let mut min = vec![f64::INFINITY; 3];
+        for (_, i) in e.population() {
+            for (z, f) in min.iter_mut().zip(&i.objectives) {
+                *z = z.min(*f);
+            }
+        }
+        assert_eq!(e.ideal_point(), Some(min.as_slice()));
+        let state: serde_json::Value = serde_json::to_value(e.state()).unwrap();
+        assert_eq!(state["nsga3"]["extremes"].as_array().unwrap().len(), 3);
+        assert!(state["nsga3"]["worst"].is_array());
+    }
+}
+
+#[test]
 fn hyperplane_survival_resumes_exactly_and_ignores_thread_count() {
     let p = RealProblem::new(Dtlz::standard(DtlzKind::Dtlz2, 4));
     for mode in [
