@@ -132,7 +132,7 @@ mod tests {
             vec![s, 2.0 * s + 0.01 * p[2], -s, -s + 0.001 * p[0]]
         };
         let targets = [t("a", true), t("b", true), t("c", true), t("d", true)];
-        let r = search(3, &targets, &SearchConfig::default(), &f);
+        let r = search(&[0.5; 3], &targets, &SearchConfig::default(), &f);
         let cover = extract(&r, &targets, 8, DEFAULT_TOLERANCE);
         assert_eq!(cover.corners.len(), 2, "{cover:?}");
         assert!(cover.uncovered.is_empty());
@@ -151,7 +151,7 @@ mod tests {
     fn max_corners_leaves_the_rest_uncovered() {
         let f = |p: &[f64]| vec![p[0], -p[0] + p[1], -p[1]];
         let targets = [t("a", true), t("b", true), t("c", true)];
-        let r = search(2, &targets, &SearchConfig::default(), &f);
+        let r = search(&[0.5; 2], &targets, &SearchConfig::default(), &f);
         let cover = extract(&r, &targets, 1, DEFAULT_TOLERANCE);
         assert_eq!(cover.corners.len(), 1);
         assert!(!cover.uncovered.is_empty());
@@ -164,7 +164,7 @@ mod tests {
     fn a_flat_target_is_covered_by_the_first_corner() {
         let f = |p: &[f64]| vec![p[0], 1.0];
         let targets = [t("a", true), t("flat", false)];
-        let r = search(1, &targets, &SearchConfig::default(), &f);
+        let r = search(&[0.5], &targets, &SearchConfig::default(), &f);
         let cover = extract(&r, &targets, 8, DEFAULT_TOLERANCE);
         assert_eq!(cover.corners.len(), 1);
         assert_eq!(cover.corners[0].covers, vec![0, 1]);

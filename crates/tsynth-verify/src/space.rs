@@ -225,6 +225,34 @@ impl Variable {
         }
     }
 
+    /// The box position of value `v` (the inverse of [`Variable::at_box`], clamped to
+    /// `[0, 1]`; for a choice, the position of the sorted value nearest `v`).
+    pub fn to_box(&self, v: f64) -> f64 {
+        let (lo, hi) = self.bounds();
+        let t = match &self.distribution {
+            Distribution::Choice { values, .. } => {
+                let mut sorted: Vec<f64> = values.iter().map(|&v| self.finish(v)).collect();
+                sorted.sort_by(f64::total_cmp);
+                sorted.dedup();
+                if sorted.len() < 2 {
+                    return 0.5;
+                }
+                let i = sorted
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| (a.1 - v).abs().total_cmp(&(b.1 - v).abs()))
+                    .map_or(0, |(i, _)| i);
+                i as f64 / (sorted.len() - 1) as f64
+            }
+            Distribution::LogNormal { .. } if lo > 0.0 && hi > lo => {
+                (v.max(f64::MIN_POSITIVE).ln() - lo.ln()) / (hi.ln() - lo.ln())
+            }
+            _ if hi > lo => (v - lo) / (hi - lo),
+            _ => 0.5,
+        };
+        t.clamp(0.0, 1.0)
+    }
+
     /// One line: `lognormal(median 500, sigma 0.5), clipped to [100, inf), integer`.
     pub fn describe(&self) -> String {
         let mut s = match &self.distribution {
@@ -350,6 +378,14 @@ impl Space {
         self.variables.iter().map(Variable::nominal).collect()
     }
 
+    /// The nominal condition's position in the box (where worst-case search starts).
+    pub fn nominal_box(&self) -> Vec<f64> {
+        self.variables
+            .iter()
+            .map(|v| v.to_box(v.nominal()))
+            .collect()
+    }
+
     /// Values at quantiles `u` (one per variable, each in `(0, 1)`): a Monte Carlo sample.
     pub fn quantiles(&self, u: &[f64]) -> Vec<f64> {
         self.variables
@@ -380,6 +416,10 @@ impl Space {
         for (v, &x) in self.variables.iter().zip(values) {
             out.push_str(&self.text[at..v.span.start]);
             out.push_str(&literal(x, v.integer));
+            // A distribution written over several lines (TOML 1.1) keeps its line breaks
+            // after the value, so every later line keeps its number in messages.
+            let breaks = self.text[v.span.clone()].matches('\n').count();
+            out.extend(std::iter::repeat_n('\n', breaks));
             at = v.span.end;
         }
         out.push_str(&self.text[at..]);
@@ -933,6 +973,23 @@ hurdle = { range = [0.0, 0.2] }
         // normal(1, 0.2): 1 - 0.6 = 0.4 (above min 0.1) .. 1.6
         let (lo, hi) = s.variables()[3].bounds();
         assert!((lo - 0.4).abs() < 1e-12 && (hi - 1.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_nominal_condition_has_a_place_in_the_box() {
+        let s = parse(FILE).unwrap();
+        let t = s.nominal_box();
+        // lognormal median and normal mean: the centre; choice [4, 8, 16]: 4 is the lowest.
+        assert!((t[0] - 0.5).abs() < 1e-12, "{t:?}");
+        assert_eq!(t[1], 0.0);
+        assert!((t[2] - 0.5).abs() < 1e-12);
+        let back = s.at_box(&t);
+        for (a, b) in back.iter().zip(s.nominal()) {
+            assert!((a - b).abs() < 1e-9 * b.abs().max(1.0), "{back:?}");
+        }
+        let c = parse("c = { choice = [4, 2, 6, 8] }\n").unwrap();
+        assert!((c.nominal_box()[0] - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.at_box(&c.nominal_box()), vec![4.0]);
     }
 
     #[test]

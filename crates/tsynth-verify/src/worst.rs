@@ -1,13 +1,14 @@
 //! Worst-case search over the box of the variables, for several metrics at once.
 //!
 //! The box is `[0, 1]^d` in the coordinates of [`crate::space::Variable::at_box`] (0 and 1 are
-//! the ends of each variable's box, 0.5 its centre). The search is deterministic and shares
-//! every evaluation between all metrics (each evaluation measures all of them):
+//! the ends of each variable's box). The search starts from a given point (the nominal
+//! condition, [`crate::Space::nominal_box`]), is deterministic and shares every evaluation
+//! between all metrics (each evaluation measures all of them):
 //!
-//! 1. **screening**: the centre, then each variable alone at both ends of its box (`1 + 2d`
-//!    evaluations): each metric's one-at-a-time sensitivity to each variable;
+//! 1. **screening**: the start, then each variable alone at both ends of its box (up to
+//!    `1 + 2d` evaluations): each metric's one-at-a-time sensitivity to each variable;
 //! 2. **predicted corners**: for each metric, every variable at the end that made that metric
-//!    worse (the centre value where neither end did) — the worst corner if the metric is
+//!    worse (its start value where neither end did) — the worst corner if the metric is
 //!    monotone in each variable without strong interactions;
 //! 3. **coordinate search**: from each metric's worst point so far, change one coordinate at a
 //!    time on a grid of step 0.5, then 0.25 and 0.125 (most sensitive variables first),
@@ -72,8 +73,8 @@ impl Default for SearchConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
-    /// The centre of the box.
-    Centre,
+    /// The start point (the nominal condition).
+    Start,
     /// One variable at one end of its box.
     Screening,
     /// A metric's predicted worst corner.
@@ -109,8 +110,8 @@ pub struct SearchResult {
 }
 
 impl SearchResult {
-    /// The centre's evaluation (always the first).
-    pub fn centre(&self) -> Option<&Evaluation> {
+    /// The start point's evaluation (always the first).
+    pub fn start(&self) -> Option<&Evaluation> {
         self.evaluations.first()
     }
 }
@@ -191,14 +192,16 @@ impl State<'_> {
     }
 }
 
-/// Searches the `dims`-dimensional box for the worst value of every target; `eval` maps a
-/// box point to the targets' values (in `targets` order) and is called in parallel.
+/// Searches the box (of `start.len()` dimensions) from `start` for the worst value of every
+/// target; `eval` maps a box point to the targets' values (in `targets` order) and is called
+/// in parallel.
 pub fn search(
-    dims: usize,
+    start: &[f64],
     targets: &[Target],
     cfg: &SearchConfig,
     eval: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
 ) -> SearchResult {
+    let dims = start.len();
     let mut st = State {
         targets,
         cfg,
@@ -209,9 +212,9 @@ pub fn search(
             screening: vec![[None, None]; dims],
         },
     };
-    let centre = vec![0.5; dims];
-    // 1. Centre and screening, in one set of batches.
-    let mut screening = vec![(centre.clone(), Phase::Centre)];
+    let centre: Vec<f64> = start.iter().map(|t| t.clamp(0.0, 1.0)).collect();
+    // 1. Start and screening, in one set of batches.
+    let mut screening = vec![(centre.clone(), Phase::Start)];
     for i in 0..dims {
         for end in [0.0, 1.0] {
             let mut p = centre.clone();
@@ -233,7 +236,7 @@ pub fn search(
         st.result.worst.clear();
         return st.result;
     }
-    // Sensitivity of target j to variable i: the spread of badness over centre and ends.
+    // Sensitivity of target j to variable i: the spread of badness over start and ends.
     let centre_idx = Some(0);
     let sens = |st: &State<'_>, j: usize, i: usize| -> f64 {
         let [lo, hi] = st.result.screening[i];
@@ -263,7 +266,7 @@ pub fn search(
                 } else if bl > c && bl >= bh {
                     0.0
                 } else {
-                    0.5
+                    centre[i]
                 }
             })
             .collect();
@@ -362,7 +365,7 @@ mod tests {
             budget: 13,
             ..SearchConfig::default()
         };
-        let r = search(5, &targets(2), &cfg, &f);
+        let r = search(&[0.5; 5], &targets(2), &cfg, &f);
         assert_eq!(r.evaluations.len(), 13, "1 + 2*5 screening + 2 predicted");
         assert_eq!(
             r.evaluations[r.worst[0]].point,
@@ -380,12 +383,27 @@ mod tests {
         // Passes (f <= 0.5) everywhere except near the corner (1, 0, 1); the centre (the
         // nominal condition) gives 0.125.
         let f = |p: &[f64]| vec![p[0] * (1.0 - p[1]) * p[2]];
-        let r = search(3, &targets(1), &SearchConfig::default(), &f);
-        let centre = r.centre().unwrap().values[0];
+        let r = search(&[0.5; 3], &targets(1), &SearchConfig::default(), &f);
+        let centre = r.start().unwrap().values[0];
         assert!(centre <= 0.5, "nominal passes: {centre}");
         let worst = &r.evaluations[r.worst[0]];
         assert_eq!(worst.point, vec![1.0, 0.0, 1.0]);
         assert!(worst.values[0] > 0.5);
+    }
+
+    #[test]
+    fn screening_starts_from_the_given_point() {
+        let f = |p: &[f64]| vec![p[0] + p[1]];
+        let cfg = SearchConfig {
+            budget: 5,
+            ..SearchConfig::default()
+        };
+        // Start on the low end of the first variable: its low screening point is the start.
+        let r = search(&[0.0, 0.25], &targets(1), &cfg, &f);
+        assert_eq!(r.evaluations[0].point, vec![0.0, 0.25]);
+        assert_eq!(r.evaluations[0].phase, Phase::Start);
+        assert_eq!(r.screening[0][0], Some(0));
+        assert_eq!(r.evaluations[r.worst[0]].point, vec![1.0, 1.0]);
     }
 
     #[test]
@@ -397,7 +415,7 @@ mod tests {
             budget: 30,
             ..SearchConfig::default()
         };
-        let r = search(2, &targets(1), &cfg, &f);
+        let r = search(&[0.5; 2], &targets(1), &cfg, &f);
         let w = &r.evaluations[r.worst[0]];
         assert_eq!(w.point, vec![0.75, 1.0]);
     }
@@ -413,7 +431,7 @@ mod tests {
             budget: 200,
             ..SearchConfig::default()
         };
-        let r = search(4, &targets(1), &cfg, &f);
+        let r = search(&[0.5; 4], &targets(1), &cfg, &f);
         assert_eq!(r.evaluations[r.worst[0]].point, vec![0.0, 1.0, 1.0, 0.0]);
         // Every point evaluated once.
         let mut keys: Vec<Vec<u16>> = r.evaluations.iter().map(|e| key(&e.point)).collect();
@@ -434,8 +452,8 @@ mod tests {
             .num_threads(2)
             .build()
             .unwrap();
-        let a = one.install(|| search(3, &targets(2), &cfg, &f));
-        let b = two.install(|| search(3, &targets(2), &cfg, &f));
+        let a = one.install(|| search(&[0.5; 3], &targets(2), &cfg, &f));
+        let b = two.install(|| search(&[0.5; 3], &targets(2), &cfg, &f));
         assert_eq!(a, b);
         assert!(a.evaluations.len() > 7 && a.evaluations.len() <= cfg.budget);
     }
@@ -447,7 +465,7 @@ mod tests {
             budget: 4,
             ..SearchConfig::default()
         };
-        let r = search(5, &targets(1), &cfg, &f);
+        let r = search(&[0.5; 5], &targets(1), &cfg, &f);
         assert_eq!(r.evaluations.len(), 4);
         assert_eq!(r.screening[0], [Some(1), Some(2)]);
         assert_eq!(r.screening[4], [None, None]);
