@@ -170,8 +170,11 @@ impl State<'_> {
             for (j, t) in self.targets.iter().enumerate() {
                 let w = self.result.worst[j];
                 let now = v.get(j).copied().unwrap_or(f64::NAN);
-                let better_worst = w == usize::MAX
-                    || t.badness(now) > t.badness(self.result.evaluations[w].values[j]);
+                // Worse by more than rounding noise (a flat metric keeps its first point).
+                let better_worst = w == usize::MAX || {
+                    let old = t.badness(self.result.evaluations[w].values[j]);
+                    t.badness(now) > old + 1e-12 * old.abs().max(1.0)
+                };
                 if better_worst {
                     self.result.worst[j] = i;
                 }
