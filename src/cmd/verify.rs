@@ -331,6 +331,9 @@ struct WorstMetric {
     moved: String,
     /// The variable whose one-at-a-time range of this metric is largest.
     most_sensitive: Option<String>,
+    /// The (at most) two variables it is most sensitive to, with the metric at the low end
+    /// of the variable's box, at nominal and at the high end (the others nominal).
+    screening: Vec<(String, [f64; 3])>,
 }
 
 #[derive(Debug, Serialize)]
@@ -656,11 +659,26 @@ fn build_report<'a>(
             let &i = result.worst.get(j)?;
             let e = &result.evaluations[i];
             let values = space.at_box(&e.point);
-            let most = (0..space.len())
+            let mut ranked: Vec<(usize, f64)> = (0..space.len())
                 .map(|v| (v, sensitivity(j, v)))
                 .filter(|(_, s)| *s > 0.0)
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(v, _)| space.variables()[v].name.clone());
+                .collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let most = ranked
+                .first()
+                .map(|(v, _)| space.variables()[*v].name.clone());
+            let at = |k: Option<usize>| k.map_or(f64::NAN, |k| result.evaluations[k].values[j]);
+            let screening_of = ranked
+                .iter()
+                .take(2)
+                .map(|&(v, _)| {
+                    let [lo, hi] = result.screening[v];
+                    (
+                        space.variables()[v].name.clone(),
+                        [at(lo), at(Some(0)), at(hi)],
+                    )
+                })
+                .collect();
             Some(WorstMetric {
                 metric: s.name.clone(),
                 nominal: value_of(nominal, &s.name),
@@ -670,6 +688,7 @@ fn build_report<'a>(
                 values: named(&values),
                 moved: describe_values(space, &values, Some((&e.point, &start))),
                 most_sensitive: most,
+                screening: screening_of,
             })
         })
         .collect();
@@ -997,19 +1016,33 @@ fn print_report(r: &Report<'_>, criteria: Option<&CriteriaSet>) -> Result<()> {
         )?;
     }
     if !r.worst_case.per_metric.is_empty() {
-        writeln!(o, "\nworst case per metric (nominal -> worst, at)")?;
+        writeln!(
+            o,
+            "\nworst case per metric (nominal -> worst, at; then the one-at-a-time screening of the \
+             two variables it is most sensitive to: value with the variable at its box's low end / \
+             nominal / high end)"
+        )?;
         for m in &r.worst_case.per_metric {
             writeln!(
                 o,
-                "  {:<w$} {:>9} -> {:<9} at {} (evaluation {}, {:?}; most sensitive to {})",
+                "  {:<w$} {:>9} -> {:<9} at {} (evaluation {}, {:?})",
                 m.metric,
                 fmt_num(m.nominal),
                 fmt_num(m.worst),
                 m.moved,
                 m.evaluation,
                 m.phase,
-                m.most_sensitive.as_deref().unwrap_or("nothing")
             )?;
+            let sens: Vec<String> = m
+                .screening
+                .iter()
+                .map(|(v, [a, b, c])| {
+                    format!("{v}: {} / {} / {}", fmt_num(*a), fmt_num(*b), fmt_num(*c))
+                })
+                .collect();
+            if !sens.is_empty() {
+                writeln!(o, "  {:<w$}   sensitive to {}", "", sens.join("; "))?;
+            }
         }
     }
     if !r.corners.is_empty() {

@@ -284,7 +284,7 @@ pub(super) fn html(out: &Path, r: &Report<'_>, plots: &[Plot]) -> Result<()> {
         );
     }
     h += "</table>\n<h2>Worst case per metric</h2>\n<table><tr><th>metric</th><th>nominal</th>\
-          <th>worst</th><th>at (variables away from the box centre)</th><th>most sensitive to</th></tr>\n";
+          <th>worst</th><th>at (variables away from nominal)</th><th>most sensitive to</th></tr>\n";
     for m in &r.worst_case.per_metric {
         let _ = writeln!(
             h,
@@ -296,7 +296,28 @@ pub(super) fn html(out: &Path, r: &Report<'_>, plots: &[Plot]) -> Result<()> {
             esc(m.most_sensitive.as_deref().unwrap_or("nothing"))
         );
     }
-    h += "</table>\n<h2>Extracted corners</h2>\n";
+    h += "</table>\n";
+    if !r.worst_case.screening.is_empty() {
+        h += "<h2>One-at-a-time screening</h2>\n<p>Each metric with one variable at the low \
+              end of its box / at nominal / at the high end, the others nominal (agent seed of the \
+              worst-case search).</p>\n<table><tr><th>variable</th>";
+        for m in &r.metrics {
+            let _ = write!(h, "<th>{}</th>", esc(&m.name));
+        }
+        h += "</tr>\n";
+        for sc in &r.worst_case.screening {
+            let _ = write!(h, "<tr><td>{}</td>", esc(&sc.variable));
+            for m in &r.metrics {
+                let cell = sc.effect.get(&m.name).map_or(String::new(), |[a, b, c]| {
+                    format!("{} / {} / {}", fmt_num(*a), fmt_num(*b), fmt_num(*c))
+                });
+                let _ = write!(h, "<td>{cell}</td>");
+            }
+            h += "</tr>\n";
+        }
+        h += "</table>\n";
+    }
+    h += "<h2>Extracted corners</h2>\n";
     let _ = writeln!(
         h,
         "<p>A corner reproduces a metric when its value is within {:.0}% of the metric's observed \
