@@ -649,8 +649,14 @@ fn build_report<'a>(
         if vals.len() < 2 {
             return 0.0;
         }
-        vals.iter().copied().fold(f64::MIN, f64::max)
-            - vals.iter().copied().fold(f64::MAX, f64::min)
+        let hi = vals.iter().copied().fold(f64::MIN, f64::max);
+        let lo = vals.iter().copied().fold(f64::MAX, f64::min);
+        // Differences at rounding level are not sensitivity.
+        if hi - lo <= 1e-9 * hi.abs().max(lo.abs()).max(1e-12) {
+            0.0
+        } else {
+            hi - lo
+        }
     };
     let per_metric: Vec<WorstMetric> = specs
         .iter()
