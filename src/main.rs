@@ -49,6 +49,9 @@ enum Command {
     Attack(cmd::attack::Args),
     /// The criteria table (e.g. the seed's Ocean V4.1 goals) of one or more designs.
     Criteria(cmd::criteria::Args),
+    /// How a design holds up across uncontrollable conditions: Monte Carlo yield with
+    /// confidence, worst-case search, extracted corners.
+    Verify(cmd::verify::Args),
     /// Inspect, plot, export and compare Pareto fronts of a run.
     Front(cmd::front::Args),
     /// Print a shell completion script (bash, zsh, fish, ...) to stdout.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Tune(args) => cmd::tune::run(args),
         Command::Attack(args) => cmd::attack::run(args),
         Command::Criteria(args) => cmd::criteria::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
         Command::Front(args) => cmd::front::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     };

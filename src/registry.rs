@@ -3,20 +3,97 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
-use tsynth_sim::{Registry, Simulate};
+use tsynth_sim::{DomainEntry, Registry, ScenarioError, SimError, Simulate};
 use tsynth_solc::{Compiler, Settings};
+use tsynth_verify::{Space, SpaceError};
 
-/// Every registered domain (the first is the default).
+/// Every registered domain (the first is the default). Each entry reads a scenario with
+/// uncontrollable variables (`{ lognormal = [..] }` and the like, see docs/verify.md) at
+/// their nominal values, so every command accepts such a file; `tsynth verify` varies them.
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         Registry::new(vec![
-            Box::new(tsynth_amm::entry()),
-            Box::new(tsynth_vault::entry()),
+            Box::new(Nominal(Box::new(tsynth_amm::entry()))),
+            Box::new(Nominal(Box::new(tsynth_vault::entry()))),
         ])
     })
+}
+
+/// A domain entry that substitutes nominal values for a scenario's uncontrollable variables
+/// before its domain reads it.
+struct Nominal(Box<dyn DomainEntry>);
+
+impl DomainEntry for Nominal {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn about(&self) -> &'static str {
+        self.0.about()
+    }
+
+    fn simulator(
+        &self,
+        text: &str,
+        path: &Path,
+        compiler: &'static Compiler,
+        blocks_dir: &Path,
+        settings: Settings,
+    ) -> Result<Box<dyn Simulate>, SimError> {
+        let space = scenario_space(text, path).map_err(SimError::Scenario)?;
+        if space.is_empty() {
+            return self.0.simulator(text, path, compiler, blocks_dir, settings);
+        }
+        static SAID: AtomicBool = AtomicBool::new(false);
+        if !SAID.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "note: {}: scenario has {} uncontrollable variable(s); using nominal values — \
+                 `tsynth verify` varies them",
+                path.display(),
+                space.len()
+            );
+        }
+        self.0.simulator(
+            &space.render_nominal(),
+            path,
+            compiler,
+            blocks_dir,
+            settings,
+        )
+    }
+}
+
+fn scenario_error(e: SpaceError) -> ScenarioError {
+    ScenarioError::Invalid {
+        path: e.path,
+        line: e.line,
+        col: e.col,
+        message: e.message,
+    }
+}
+
+/// The uncontrollable variables of scenario `text` (`path` names it in messages). The
+/// engine's `[run]` table and `domain` cannot vary: they fix the length, tick and seeds of
+/// every condition.
+pub fn scenario_space(text: &str, path: &Path) -> Result<Space, ScenarioError> {
+    let space = Space::parse(text, path).map_err(scenario_error)?;
+    for (i, v) in space.variables().iter().enumerate() {
+        if v.name == "domain" || v.name.starts_with("run.") {
+            return Err(scenario_error(space.error_at(
+                i,
+                format!(
+                    "`{}` cannot vary: `domain` and the [run] table fix the length, tick and \
+                     seeds of every condition",
+                    v.name
+                ),
+            )));
+        }
+    }
+    Ok(space)
 }
 
 /// The design `tsynth tune` compares with by default, for the domain scenario `path` names

@@ -20,3 +20,4 @@ mod search_tune_design_space;
 mod search_tune_optimisers;
 mod sim_cli;
 mod tune_cli;
+mod verify_cli;

@@ -11,3 +11,4 @@ pub mod grammar;
 pub mod sim;
 pub mod tune;
 pub mod tune_paths;
+pub mod verify;
