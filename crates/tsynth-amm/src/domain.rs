@@ -436,7 +436,11 @@ impl Domain for AmmDomain {
                 });
             }
         }
-        found.sort_by(|a, b| b.risk.total_cmp(&a.risk).then_with(|| a.attack.cmp(&b.attack)));
+        found.sort_by(|a, b| {
+            b.risk
+                .total_cmp(&a.risk)
+                .then_with(|| a.attack.cmp(&b.attack))
+        });
         found.dedup_by(|a, b| a.attack == b.attack);
         found.truncate(FOUND_PER_SEED);
     }

@@ -532,7 +532,8 @@ impl Evolver {
     /// search, seeded by the hall as it stands.
     fn attack_plan(&self) -> tsynth_sim::AttackPlan {
         if self.config.engine.hall_size > 0 {
-            self.hall.plan(self.config.engine.attack_budget, self.config.seed)
+            self.hall
+                .plan(self.config.engine.attack_budget, self.config.seed)
         } else {
             Hall::default().plan(self.config.engine.attack_budget, self.config.seed)
         }

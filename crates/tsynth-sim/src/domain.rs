@@ -234,7 +234,12 @@ pub trait Domain: Send + Sync + 'static {
     /// Books an end-of-run full search into a seed's values and found attacks. By default
     /// the worst probe's risk raises [`Domain::attack_metric`] and every probe's attack goes
     /// to `found`.
-    fn absorb_attacks(&self, report: &AttackReport, values: &mut Values, found: &mut Vec<FoundAttack>) {
+    fn absorb_attacks(
+        &self,
+        report: &AttackReport,
+        values: &mut Values,
+        found: &mut Vec<FoundAttack>,
+    ) {
         if let (Some(metric), Some(w)) = (self.attack_metric(), report.worst()) {
             let v = values.entry(metric.to_string()).or_insert(0.0);
             *v = v.max(w.risk);
