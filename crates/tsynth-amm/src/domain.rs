@@ -3,10 +3,9 @@
 //! the seed; at probe ticks the slippage of a probe-size buy is measured by dry run, each
 //! attack screen (templates, a little search) runs on a fork and an honest stake → unstake
 //! round trip runs on another; at the start a launch rush runs on a fork, and at the end the
-//! publisher's and the stakers' positions are settled on forks, the run's hall of fame is
-//! tried on the final state and, when the evaluation asks for it, the full attack search
-//! runs there (now, +1 day, +7 days, the end of the design's schedule). The main path never
-//! sees a probe.
+//! publisher's and the stakers' positions are settled on forks. When the evaluation asks for
+//! it, the engine then runs the full attack search ([`Domain::attack`], seeded by the run's
+//! hall of fame) on each feasible seed's final state. The main path never sees a probe.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +15,7 @@ use tsynth_sim::metrics::{BetterRule, Constraint, MetricSpec, Selection, Values}
 use tsynth_sim::seeds::stream_rng;
 use tsynth_sim::units::{scale, to_tokens, to_wei};
 use tsynth_sim::{
-    Domain, DomainError, EndOfRun, Fatal, FoundAttack, PlotSpec, Probe, RunSpec, ScenarioError,
+    Domain, DomainError, Fatal, FoundAttack, PlotSpec, Probe, RunSpec, ScenarioError,
 };
 use tsynth_solc::{Compiler, ContractArtifact, Settings};
 
@@ -295,14 +294,7 @@ impl Domain for AmmDomain {
         probe_once(st, probe)
     }
 
-    fn finish(
-        &self,
-        st: &mut SeedState,
-        p: &Prepared,
-        world: &mut World,
-        _end: &EndOfRun<'_>,
-    ) -> Result<(), Fatal> {
-        let _ = p;
+    fn finish(&self, st: &mut SeedState, world: &mut World) -> Result<(), Fatal> {
         let c = st.contracts;
         st.settlement = Some(probes::settle_publisher(
             &mut world.fork(),
@@ -551,15 +543,13 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
         let delays: Vec<u64> = [schedule].into_iter().filter(|&d| d > 0).collect();
         let world = probe.fork();
         let spec = ScreenSpec {
-            seeds: &[],
-            templates: true,
             delays: &delays,
             extra: st.cfg.screen_extra,
             publisher: st.cfg.rug_publisher,
             seed: st.seed ^ u64::from(st.probes_seen),
         };
         let found = screen(&world, &st.arena, &spec)?;
-        st.note(found, "in-simulation screen");
+        st.note(found);
     }
     let trip = probes::stake_round_trip(
         &mut probe.fork(),
@@ -586,7 +576,7 @@ const FOUND_PER_SEED: usize = 3;
 
 impl SeedState {
     /// Books what an attack screen found.
-    fn note(&mut self, s: Screened, _source: &str) {
+    fn note(&mut self, s: Screened) {
         self.rug_risk = self.rug_risk.max(s.risk);
         self.attack_gain = self.attack_gain.max(s.risk);
         if let Some(a) = s.attack.filter(|a| a.origin == SEARCHED) {

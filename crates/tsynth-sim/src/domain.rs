@@ -204,17 +204,10 @@ pub trait Domain: Send + Sync + 'static {
     }
 
     /// After the last tick (not after a [`Fatal`] error): final reads of the world (e.g.
-    /// the agents' holdings), and the run's attacks on the final state: the hall of fame
-    /// screen and, when asked, the full attack search (see [`AttackPlan`]). Does nothing by
-    /// default.
-    fn finish(
-        &self,
-        seed: &mut Self::Seed,
-        prepared: &Self::Prepared,
-        world: &mut World,
-        end: &EndOfRun<'_>,
-    ) -> Result<(), Fatal> {
-        let _ = (seed, prepared, world, end);
+    /// the agents' holdings). Does nothing by default. (The engine then runs the full attack
+    /// search of an [`AttackPlan`] on the final world itself, through [`Domain::attack`].)
+    fn finish(&self, seed: &mut Self::Seed, world: &mut World) -> Result<(), Fatal> {
+        let _ = (seed, world);
         Ok(())
     }
 
@@ -347,18 +340,6 @@ impl AttackPlan {
         self.hash(&mut h);
         format!("a{:016x}", h.finish())
     }
-}
-
-/// What [`Domain::finish`] knows besides the world: the attacks to run on the final state
-/// and where the run stands in the design's schedule.
-#[derive(Debug, Clone, Copy)]
-pub struct EndOfRun<'a> {
-    /// The hall of fame and the full search, if asked for.
-    pub attacks: &'a AttackPlan,
-    /// The design's longest time-based schedule, seconds after launch (0: none).
-    pub schedule_seconds: u64,
-    /// Seconds from launch to the end of the run.
-    pub elapsed_seconds: u64,
 }
 
 /// One attack a run found, for the hall of fame.

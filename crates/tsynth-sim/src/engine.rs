@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use tsynth_evm::Snapshot;
 
-use crate::domain::{AttackPlan, Domain, EndOfRun, Fatal, Probe};
+use crate::domain::{AttackPlan, Domain, Fatal, Probe};
 use crate::kpi::KpiSeries;
 use crate::metrics::{COMPLEXITY, HORIZON_COVERAGE, MetricSpec, Selection, horizon_coverage};
 use crate::outcome::{SETUP_FAILURE_VIOLATION, SeedOutcome};
@@ -189,13 +189,7 @@ impl<D: Domain> Candidate<'_, D> {
         if last < run.ticks {
             return Ok(());
         }
-        let end = EndOfRun {
-            attacks: self.attacks,
-            schedule_seconds: self.schedule_seconds,
-            elapsed_seconds: u64::from(run.ticks) * u64::from(run.seconds_per_tick),
-        };
-        d.finish(st, self.prepared, world, &end)
-            .map_err(at(run.ticks))
+        d.finish(st, world).map_err(at(run.ticks))
     }
 
     /// Runs every seed on the current rayon pool; results come back in the order of `seeds`.

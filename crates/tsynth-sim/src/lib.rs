@@ -31,8 +31,8 @@ pub mod tx;
 pub mod units;
 
 pub use domain::{
-    AttackPlan, AttackProbe, AttackReport, AttackRequest, Domain, DomainError, EndOfRun, Fatal,
-    FoundAttack, Probe,
+    AttackPlan, AttackProbe, AttackReport, AttackRequest, Domain, DomainError, Fatal, FoundAttack,
+    Probe,
 };
 pub use engine::SeedRun;
 pub use kpi::{KpiSeries, PlotSpec};

@@ -159,13 +159,10 @@ pub struct Screened {
     pub evaluations: u32,
 }
 
-/// What an attack screen tries.
+/// What an attack screen tries: the templates (rug pull, the July-2022 loop, loops delayed
+/// past `delays`), then `extra` evaluations of search.
 #[derive(Debug, Clone, Copy)]
 pub struct ScreenSpec<'a> {
-    /// Attacks to try (a hall of fame).
-    pub seeds: &'a [Attack],
-    /// Also the templates (rug pull, the July-2022 loop, loops delayed past `delays`).
-    pub templates: bool,
     /// The design's lock and schedule lengths, for the delayed templates.
     pub delays: &'a [u64],
     /// Evaluations of search after the attacks above.
@@ -179,22 +176,15 @@ pub struct ScreenSpec<'a> {
 /// The cheap attack screen of `spec` on forks of `world`. Deterministic given its seed.
 pub fn screen(world: &World, arena: &Arena, spec: &ScreenSpec<'_>) -> Result<Screened, Fatal> {
     let ScreenSpec {
-        seeds,
-        templates,
         delays,
         extra,
         publisher,
         seed,
     } = *spec;
-    let starts = seeds.len()
-        + if templates {
-            super::search::templates(delays).len()
-        } else {
-            0
-        };
+    let starts = super::search::templates(delays).len();
     let settings = SearchSettings {
         budget: starts as u32 + extra,
-        templates,
+        templates: true,
         seed,
         publisher,
         ..SearchSettings::default()
@@ -206,7 +196,7 @@ pub fn screen(world: &World, arena: &Arena, spec: &ScreenSpec<'_>) -> Result<Scr
             evaluations: 0,
         });
     }
-    let found = search(world, arena, &settings, seeds, delays)?;
+    let found = search(world, arena, &settings, &[], delays)?;
     let risk = found.outcome.risk();
     Ok(Screened {
         risk,
