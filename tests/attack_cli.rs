@@ -119,3 +119,40 @@ fn every_feasible_front_member_of_a_run_is_checked() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn a_replay_or_hall_entry_that_is_not_an_attack_is_an_error_naming_it() {
+    let o = attack(&[
+        "--design",
+        "designs/ocean-v4.toml",
+        "--replay",
+        "outsider 1.0 | stake 1.0 | jump 3",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--replay \"outsider 1.0 | stake 1.0 | jump 3\""),
+        "{err}"
+    );
+    assert!(err.contains("`jump 3`"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let hall = dir.path().join("hall.json");
+    std::fs::write(
+        &hall,
+        r#"{"entries": [{"risk": 0.3, "attack": "publisher | claim | dance", "found_on": 3, "generation": 0}]}"#,
+    )
+    .unwrap();
+    let o = attack(&[
+        "--design",
+        "designs/ocean-v4.toml",
+        "--hall",
+        hall.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!("{}: entry 1", hall.display())),
+        "{err}"
+    );
+}

@@ -179,7 +179,14 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
             "{} not reproducible",
             m.id
         );
-        assert_eq!(again.score.per_seed, m.per_seed);
+        // The archive stores no found attacks (they are booked into the values and the hall).
+        let strip = |mut s: tsynth_search::rundir::Score| {
+            for o in &mut s.per_seed {
+                o.attacks.clear();
+            }
+            s
+        };
+        assert_eq!(strip(again.score.clone()).per_seed, m.per_seed);
         let held = m.held_out.as_ref().expect("held-out score");
         assert_eq!(held.seeds.len(), 2);
         assert!(
@@ -191,7 +198,7 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
             &held.seeds,
             &held.attack_plan,
         );
-        assert_eq!(&again.score, held);
+        assert_eq!(&strip(again.score.clone()), held);
     }
     for a in &archive.members {
         for b in &archive.members {

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         schedule_seconds: emitted.schedule_seconds,
         after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
         market_seed: args.market_seed,
-        hall: start_attacks(&args)?,
+        hall: start_attacks(&args, sim.as_ref())?,
     };
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
@@ -131,7 +131,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// scenario played out on its first held-out seed, else its first search seed), reporting
 /// members whose found risk exceeds their stored `rug_risk` (worst over seeds).
 /// The attacks to try first: `--replay` texts, then a hall of fame's entries.
-fn start_attacks(args: &Args) -> Result<Vec<String>> {
+/// Every text must read as an attack of the domain: a `--replay` that does not is an error
+/// naming it, a hall entry that does not names the file and the entry.
+fn start_attacks(args: &Args, sim: &dyn tsynth_sim::Simulate) -> Result<Vec<String>> {
+    for r in &args.replay {
+        sim.check_attack(r)
+            .map_err(|e| anyhow::anyhow!("--replay \"{r}\": not an attack: {e}"))?;
+    }
     let mut out = args.replay.clone();
     if let Some(path) = &args.hall {
         let file = if path.is_dir() {
@@ -149,7 +155,16 @@ fn start_attacks(args: &Args) -> Result<Vec<String>> {
                 e.column()
             )
         })?;
-        out.extend(hall.attacks());
+        for (i, a) in hall.attacks().into_iter().enumerate() {
+            sim.check_attack(&a).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: entry {} of the hall of fame, \"{a}\", is not an attack: {e}",
+                    file.display(),
+                    i + 1
+                )
+            })?;
+            out.push(a);
+        }
     }
     Ok(out)
 }
@@ -184,7 +199,7 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
             schedule_seconds: emitted.schedule_seconds,
             after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
             market_seed: seed,
-            hall: start_attacks(args)?,
+            hall: start_attacks(args, sim.as_ref())?,
         };
         let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
             Ok(Some(r)) => r,

@@ -75,7 +75,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             sim.domain()
         );
         bar.set_message(stem(path));
-        let (eval, _) = super::design::evaluate(sim.as_ref(), emitted, &seeds, false);
+        let (eval, _) = super::design::evaluate(
+            sim.as_ref(),
+            emitted,
+            &seeds,
+            false,
+            &super::design::default_plan(),
+        );
         if let Some(why) = &eval.aggregate.failure {
             tracing::warn!("{}: {why}", path.display());
         }

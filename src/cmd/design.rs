@@ -144,25 +144,46 @@ pub fn emit_file(path: &std::path::Path) -> anyhow::Result<(Library, tsynth_gram
 /// run's default `[engine] attack_budget`, so a design is judged the same way everywhere.
 pub const ATTACK_BUDGET: u32 = 60;
 
+/// The end-of-run attack plan of one-design commands: the full search with
+/// [`ATTACK_BUDGET`], no hall of fame, search seed 1.
+pub fn default_plan() -> tsynth_sim::AttackPlan {
+    tsynth_sim::AttackPlan {
+        hall: Vec::new(),
+        full_budget: ATTACK_BUDGET,
+        seed: 1,
+    }
+}
+
+/// Reads an attack plan (what `front show` writes beside a member's design: the hall of
+/// fame, search budget and search seed that member was scored with), errors at FILE:LINE:COL.
+pub fn read_attack_plan(path: &std::path::Path) -> anyhow::Result<tsynth_sim::AttackPlan> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not an attack plan (a JSON object with `hall`, `full_budget`, `seed`): {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
 /// Evaluates an emitted design with `sim` on `seeds` (`record` keeps per-tick KPIs), with
-/// the full attack search at the end of each seed.
+/// the end-of-run attacks of `plan` on each seed (usually [`default_plan`]).
 pub fn evaluate(
     sim: &dyn tsynth_sim::Simulate,
     emitted: &tsynth_grammar::Emitted,
     seeds: &[u64],
     record: bool,
+    plan: &tsynth_sim::AttackPlan,
 ) -> (tsynth_sim::SimEvaluation, Vec<tsynth_sim::SeedRun>) {
-    let plan = tsynth_sim::AttackPlan {
-        hall: Vec::new(),
-        full_budget: ATTACK_BUDGET,
-        seed: 1,
-    };
     sim.evaluate_with(
         &emitted.sources,
         &emitted.param_words(),
         emitted.schedule_seconds,
         seeds,
         record,
-        &plan,
+        plan,
     )
 }

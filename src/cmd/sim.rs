@@ -27,6 +27,11 @@ pub struct Args {
     /// Do not draw plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// End-of-run attacks as an evolve run scored a member with (`front show` writes
+    /// `RUN/designs/<id>.attacks.json`): its hall of fame, search budget and seed. Default:
+    /// the full search with 60 evaluations per state, no hall, search seed 1.
+    #[arg(long, value_name = "FILE")]
+    pub attack_plan: Option<PathBuf>,
     /// Flags shared with `evolve` and `tune`.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -50,6 +55,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
     let (library, emitted) = super::design::emit_file(&args.design)?;
+    let plan = match &args.attack_plan {
+        Some(p) => super::design::read_attack_plan(p)?,
+        None => super::design::default_plan(),
+    };
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
     let n = args.common.seeds.unwrap_or(sim.run_spec().seeds);
     anyhow::ensure!(n > 0, "--seeds must be at least 1");
@@ -58,7 +67,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     let started = Instant::now();
-    let (eval, runs) = super::design::evaluate(sim.as_ref(), &emitted, &seeds, true);
+    let (eval, runs) = super::design::evaluate(sim.as_ref(), &emitted, &seeds, true, &plan);
     let wall = started.elapsed();
 
     for r in &runs {

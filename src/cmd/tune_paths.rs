@@ -17,7 +17,8 @@ struct PathRun {
 
 fn simulate(sim: &dyn Simulate, design: &Path, label: &str, seed: u64) -> Result<PathRun> {
     let (_library, emitted) = super::design::emit_file(design)?;
-    let (_eval, runs) = super::design::evaluate(sim, &emitted, &[seed], true);
+    let (_eval, runs) =
+        super::design::evaluate(sim, &emitted, &[seed], true, &super::design::default_plan());
     let kpis = runs.into_iter().next().map(|r| r.kpis).unwrap_or_default();
     Ok(PathRun {
         label: label.to_string(),

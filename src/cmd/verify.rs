@@ -122,7 +122,13 @@ impl Evaluator<'_> {
                     describe_values(self.space, values, None)
                 )
             })?;
-        let (eval, _) = super::design::evaluate(sim.as_ref(), self.emitted, &[seed], false);
+        let (eval, _) = super::design::evaluate(
+            sim.as_ref(),
+            self.emitted,
+            &[seed],
+            false,
+            &super::design::default_plan(),
+        );
         let values = eval.aggregate.mean.clone();
         let failure = eval.aggregate.failure.clone();
         let criteria: Vec<Verdict> = self.criteria.map_or_else(Vec::new, |set| {

@@ -403,6 +403,10 @@ impl Domain for AmmDomain {
         Some(m::RUG_RISK)
     }
 
+    fn check_attack(&self, text: &str) -> Result<(), String> {
+        crate::attack::Attack::parse(text).map(|_| ())
+    }
+
     fn absorb_attacks(
         &self,
         report: &tsynth_sim::AttackReport,

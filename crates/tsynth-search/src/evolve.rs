@@ -681,11 +681,15 @@ impl Evolver {
             design,
             objectives: scored.score.objectives,
             seeds: scored.score.seeds,
-            per_seed: scored.score.per_seed,
+            // the found attacks were booked into the values and fed the hall; not stored
+            per_seed: without_attacks(scored.score.per_seed),
             violation: ind.violation,
             feasible: ind.is_feasible(),
             attack_plan: scored.score.attack_plan,
-            held_out: held.cloned(),
+            held_out: held.cloned().map(|mut h| {
+                h.per_seed = without_attacks(h.per_seed);
+                h
+            }),
             sources,
         })
     }
@@ -790,4 +794,12 @@ pub fn compare(
         designs: designs.to_vec(),
         pairs,
     }
+}
+
+/// Seed outcomes without their found attacks (which the run directory does not store).
+fn without_attacks(mut seeds: Vec<tsynth_sim::SeedOutcome>) -> Vec<tsynth_sim::SeedOutcome> {
+    for s in &mut seeds {
+        s.attacks.clear();
+    }
+    seeds
 }

@@ -224,6 +224,12 @@ pub trait Domain: Send + Sync + 'static {
         None
     }
 
+    /// Checks an attack written in the domain's encoding (a `--replay` text, a hall entry):
+    /// `Err` says what is wrong. By default every text is accepted.
+    fn check_attack(&self, _text: &str) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Books an end-of-run full search into a seed's values and found attacks. By default
     /// the worst probe's risk raises [`Domain::attack_metric`] and every probe's attack goes
     /// to `found`.

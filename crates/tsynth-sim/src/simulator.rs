@@ -147,6 +147,8 @@ pub trait Simulate: Send + Sync + std::fmt::Debug {
     }
     /// The metric the domain's attack search feeds (`None`: no attack search).
     fn attack_metric(&self) -> Option<&'static str>;
+    /// Checks an attack text in the domain's encoding (`Err` says what is wrong).
+    fn check_attack(&self, text: &str) -> Result<(), String>;
     /// Compiles and prepares a design and runs the domain's adversary search on it
     /// (`Ok(None)` when the domain has none). Errors say why the design could not be set up.
     fn attack(
@@ -313,6 +315,10 @@ impl<D: Domain> Simulate for Simulator<D> {
 
     fn attack_metric(&self) -> Option<&'static str> {
         self.domain.attack_metric()
+    }
+
+    fn check_attack(&self, text: &str) -> Result<(), String> {
+        self.domain.check_attack(text)
     }
 
     fn attack(

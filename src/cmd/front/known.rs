@@ -198,7 +198,13 @@ pub fn scores(run: &Run, args: &KnownArgs) -> Result<Vec<KnownScore>> {
             }
         };
         eprintln!("scoring known design {name} on {} seed(s)...", seeds.len());
-        let (eval, _) = crate::cmd::design::evaluate(sim.as_ref(), &emitted, &seeds, false);
+        let (eval, _) = crate::cmd::design::evaluate(
+            sim.as_ref(),
+            &emitted,
+            &seeds,
+            false,
+            &crate::cmd::design::default_plan(),
+        );
         let agg = &eval.aggregate;
         let map = |o: &tsynth_sim::Values| {
             run.config

@@ -41,7 +41,7 @@ fn toml_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Writes `RUN/designs/<id>.toml` (and `RUN/designs/scenario.toml` when the run's scenario
+/// Writes `RUN/designs/<id>.toml`, the member's attack plan `RUN/designs/<id>.attacks.json` (and `RUN/designs/scenario.toml` when the run's scenario
 /// path no longer holds the stored text); returns the design path and the commands that
 /// re-simulate the member into `RUN/sims/`: one command when its seeds are consecutive, else
 /// one per seed (`tsynth sim` takes a first seed and a count).
@@ -69,10 +69,16 @@ pub(crate) fn write_design(run: &Run, m: &Member) -> Result<(PathBuf, Vec<String
         crate::fsutil::write_atomic(&p, run.config.scenario_text.as_bytes())?;
         p
     };
+    // The end-of-run attacks the member was scored with (the hall of fame of its generation),
+    // so that the command reproduces its rug risk and not a fresh search's.
+    let plan_path = dir.join(format!("{}.attacks.json", m.id));
+    let plan = serde_json::to_vec_pretty(&m.attack_plan)?;
+    crate::fsutil::write_atomic(&plan_path, &plan)?;
     let base = format!(
-        "tsynth sim --design {} --scenario {}",
+        "tsynth sim --design {} --scenario {} --attack-plan {}",
         path.display(),
-        scenario.display()
+        scenario.display(),
+        plan_path.display()
     );
     let seeds = &m.seeds;
     let consecutive = seeds
