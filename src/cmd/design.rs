@@ -142,7 +142,7 @@ pub fn emit_file(path: &std::path::Path) -> anyhow::Result<(Library, tsynth_gram
 /// Attack evaluations per probed state of the full attack search that one-design commands
 /// (`sim`, `criteria`, `front known`) run at the end of each seed: the same as an evolve
 /// run's default `[engine] attack_budget`, so a design is judged the same way everywhere.
-pub const ATTACK_BUDGET: u32 = 60;
+pub const ATTACK_BUDGET: u32 = tsynth_search::config::DEFAULT_ATTACK_BUDGET;
 
 /// The end-of-run attack plan of one-design commands: the full search with
 /// [`ATTACK_BUDGET`], no hall of fame, search seed 1.
@@ -151,6 +151,8 @@ pub fn default_plan() -> tsynth_sim::AttackPlan {
         hall: Vec::new(),
         full_budget: ATTACK_BUDGET,
         seed: 1,
+        screen: false,
+        searched_seeds: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@
 //! scenario = "scenarios/search.toml"
 //! seed = 1
 //! pop = 10            # per age layer
-//! gens = 50           # generations after the initial population
+//! gens = 40           # generations after the initial population
 //! seeds = 2           # simulation seeds per evaluation (youngest layer)
 //! threads = 2         # informational; results never depend on it
 //! out = "runs/my-run"
@@ -51,6 +51,9 @@ use tsynth_text::line_col;
 use crate::error::{Result, SearchError};
 use crate::rundir::Aggregation;
 
+/// Attack evaluations per probed state of the full attack search an archive candidate gets
+/// (`[engine] attack_budget`); the one-design commands use the same.
+pub const DEFAULT_ATTACK_BUDGET: u32 = 40;
 /// Largest population per layer a run accepts.
 pub const MAX_POPULATION: u64 = 100_000;
 /// Largest number of generations a run accepts.
@@ -121,7 +124,7 @@ impl Default for EngineSettings {
             reference_point: Vec::new(),
             archive_cap: 100,
             survival: tsynth_moo::Survival::Auto,
-            attack_budget: 60,
+            attack_budget: DEFAULT_ATTACK_BUDGET,
             hall_size: crate::hall::DEFAULT_HALL_SIZE,
         }
     }
@@ -171,7 +174,7 @@ impl Default for SearchConfig {
             scenario: PathBuf::from("scenarios/search.toml"),
             seed: 1,
             pop: 10,
-            gens: 50,
+            gens: 40,
             seeds: 2,
             threads: 0,
             out: None,

@@ -486,7 +486,16 @@ impl Evolver {
     pub fn step(&mut self) -> Result<&GenerationRecord> {
         let started = Instant::now();
         let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone())
-            .with_attacks(self.attack_plan());
+            .with_attacks(self.attack_plan())
+            .with_archive(
+                self.engine
+                    .archive()
+                    .members()
+                    .iter()
+                    .filter(|m| m.is_feasible())
+                    .map(|m| m.objectives.clone())
+                    .collect(),
+            );
         let generation = self.engine.generation();
         let stats = self.engine.step(&problem)?;
         let mut cache_hits = 0;
@@ -584,7 +593,12 @@ impl Evolver {
         }
         let members = self.engine.archive().members();
         let pipeline = &self.pipeline;
-        let plan = self.attack_plan();
+        // The full search on the first held-out seed of every member and known design, the
+        // hall (the run's strongest attacks) replayed on the others.
+        let plan = tsynth_sim::AttackPlan {
+            searched_seeds: held.first().copied().into_iter().collect(),
+            ..self.attack_plan()
+        };
         let scores: Vec<Score> = members
             .par_iter()
             .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())

@@ -69,6 +69,8 @@ impl Hall {
             hall: self.attacks(),
             full_budget,
             seed,
+            screen: false,
+            searched_seeds: Vec::new(),
         }
     }
 }

@@ -8,6 +8,15 @@
 //! market — which makes comparisons between candidates fair and lets the pipeline cache
 //! results by (full hash, seeds). The engine's per-individual `EvalContext::seed` is not
 //! needed because the evaluation has no other randomness.
+//!
+//! Attacks (co-evolution, issue 13): every candidate is first screened — its run replays the
+//! hall of fame on each feasible seed's final state, beside the domain's in-simulation
+//! screens. Only a candidate that is feasible and not dominated by the archive as it stood
+//! when the generation began gets the full attack search (a re-simulation with the full
+//! plan), on its first seed (the hall is replayed on the others). The rule is sound because an attack can only raise the risk metric (minimised)
+//! and with it the violation: a candidate the archive dominates at its screened risk is
+//! dominated at its searched one too. The snapshot is fixed for the generation, so which
+//! candidates are searched never depends on thread order.
 
 use std::sync::Mutex;
 
@@ -52,6 +61,7 @@ pub struct GrammarProblem<'a> {
     mutation: MutationConfig,
     log: Mutex<Vec<LoggedEvaluation>>,
     attacks: tsynth_sim::AttackPlan,
+    archive: Vec<Vec<f64>>,
 }
 
 impl<'a> GrammarProblem<'a> {
@@ -64,14 +74,35 @@ impl<'a> GrammarProblem<'a> {
             mutation: MutationConfig::default(),
             log: Mutex::new(Vec::new()),
             attacks: tsynth_sim::AttackPlan::default(),
+            archive: Vec::new(),
         }
     }
 
-    /// The same problem with end-of-run attacks (the full search, seeded by the hall of
-    /// fame, on every seed that is feasible at the end of its run).
+    /// The same problem with end-of-run attacks: `attacks` is the full plan (the search,
+    /// seeded by the hall of fame) a candidate gets when it may enter the archive (see
+    /// [`GrammarProblem::with_archive`]); every other candidate only replays the hall.
     pub fn with_attacks(mut self, attacks: tsynth_sim::AttackPlan) -> Self {
         self.attacks = attacks;
         self
+    }
+
+    /// The ranking vectors of the feasible archive members when the generation began: a
+    /// candidate one of them dominates after its screen is not searched in full.
+    pub fn with_archive(mut self, archive: Vec<Vec<f64>>) -> Self {
+        self.archive = archive;
+        self
+    }
+
+    /// The plan of a screen: the hall of fame replayed on each feasible seed's final state,
+    /// nothing searched.
+    pub fn screen_plan(&self) -> tsynth_sim::AttackPlan {
+        tsynth_sim::AttackPlan {
+            hall: self.attacks.hall.clone(),
+            full_budget: 0,
+            seed: self.attacks.seed,
+            screen: true,
+            searched_seeds: Vec::new(),
+        }
     }
 
     /// The seeds an evaluation in `layer` uses.
@@ -147,13 +178,26 @@ impl Problem for GrammarProblem<'_> {
 
     fn evaluate(&self, g: &Genotype, ctx: &EvalContext) -> Result<Evaluation<Scored>, Self::Error> {
         let seeds = self.seeds_for_layer(ctx.layer);
-        let scored = self.pipeline.evaluate(g, seeds, &self.attacks);
-        let searched = self.attacks.full_budget > 0
-            && scored
-                .score
-                .per_seed
+        let full = self.attacks.full_budget > 0;
+        let mut scored = self.pipeline.evaluate(g, seeds, &self.screen_plan());
+        let mut searched = false;
+        if full {
+            let (objectives, violation) = self.ranking(&scored);
+            let dominated = self
+                .archive
                 .iter()
-                .any(|o| o.failure.is_none() && o.violation <= 0.0);
+                .any(|a| tsynth_moo::dominance::dominates(a, &objectives));
+            if violation <= 0.0 && !dominated {
+                // the full search on the first seed, the hall on the others (the final
+                // archive's held-out re-score searches every seed)
+                let plan = tsynth_sim::AttackPlan {
+                    searched_seeds: seeds.first().copied().into_iter().collect(),
+                    ..self.attacks.clone()
+                };
+                scored = self.pipeline.evaluate(g, seeds, &plan);
+                searched = true;
+            }
+        }
         let attacks = scored
             .score
             .per_seed

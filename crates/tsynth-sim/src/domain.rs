@@ -294,6 +294,8 @@ pub struct AttackRequest {
     /// Attacks to start the search from (a hall of fame, or a stored attack to replay), in
     /// the domain's encoding ([`AttackProbe::attack`]).
     pub hall: Vec<String>,
+    /// Attack the state as it is only (no forks moved forward in time).
+    pub now_only: bool,
 }
 
 /// What a simulation does about attacks at the end of its scenario, beside the domain's own
@@ -314,9 +316,29 @@ pub struct AttackPlan {
     pub full_budget: u32,
     /// RNG seed of the full search.
     pub seed: u64,
+    /// A screen, not a search: the hall's attacks are replayed on the final state as it is
+    /// (no later states, no templates, nothing searched); `full_budget` is ignored.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub screen: bool,
+    /// With a full search: the seeds that get it (empty: every seed); the others get the
+    /// screen (the hall replayed on their final state).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub searched_seeds: Vec<u64>,
 }
 
 impl AttackPlan {
+    /// Whether the plan attacks the final state at all.
+    pub fn attacks_anything(&self) -> bool {
+        !self.hall.is_empty() || (!self.screen && self.full_budget > 0)
+    }
+
+    /// Whether seed `seed` gets the full search (else the screen, when there is a hall).
+    pub fn searches(&self, seed: u64) -> bool {
+        !self.screen
+            && self.full_budget > 0
+            && (self.searched_seeds.is_empty() || self.searched_seeds.contains(&seed))
+    }
+
     /// True for the plan that attacks nothing at the end of the run.
     pub fn is_none(&self) -> bool {
         self.hall.is_empty() && self.full_budget == 0

@@ -43,6 +43,10 @@ pub struct Candidate<'a, D: Domain> {
     pub attacks: &'a AttackPlan,
 }
 
+/// Attack evaluations beyond the hall in the last screen of a seed that is infeasible at the
+/// end of its run: about the number of the domain's templates (the search starts from them).
+pub const LAST_SCREEN_STARTS: u32 = 16;
+
 impl<D: Domain> Candidate<'_, D> {
     /// Runs one seed. Never panics on a bad design: a [`Fatal`] error becomes an infeasible
     /// outcome with the tick and the reason.
@@ -86,8 +90,10 @@ impl<D: Domain> Candidate<'_, D> {
         };
         // The full attack search on the final state of a seed that is feasible so far (an
         // infeasible one is out of the race whatever an attacker could take).
-        if failure.is_none() && violation <= 0.0 && self.attacks.full_budget > 0 {
-            match self.full_search(seed, &world) {
+        // A seed infeasible by then gets a last screen (the hall and the domain's templates
+        // on its final state) so that its risk still reads what an obvious attack takes.
+        if failure.is_none() && self.attacks.attacks_anything() {
+            match self.full_search(seed, &world, violation <= 0.0) {
                 Ok(Some(report)) => {
                     d.absorb_attacks(&report, &mut values, &mut attacks);
                     violation = self.selection.violation(&values);
@@ -116,17 +122,28 @@ impl<D: Domain> Candidate<'_, D> {
         &self,
         seed: u64,
         world: &tsynth_evm::World,
+        feasible: bool,
     ) -> Result<Option<crate::domain::AttackReport>, Fatal> {
         let plan = self.attacks;
         let run = self.domain.run_spec(self.scenario);
+        let search = feasible && plan.searches(seed);
+        let hall = u32::try_from(plan.hall.len()).unwrap_or(u32::MAX);
+        let budget = if search {
+            plan.full_budget
+        } else if feasible {
+            hall
+        } else {
+            hall.saturating_add(LAST_SCREEN_STARTS)
+        };
         let request = crate::domain::AttackRequest {
-            budget: plan.full_budget,
+            budget,
             seed: plan.seed ^ seed,
-            templates: true,
+            templates: search || !feasible,
             schedule_seconds: self.schedule_seconds,
             after_ticks: run.ticks,
             market_seed: seed,
             hall: plan.hall.clone(),
+            now_only: !search,
         };
         self.domain
             .attack(self.prepared, None, world, self.scenario, &request)

@@ -75,7 +75,11 @@ pub fn attack_report(
         .filter(|&d| d > 0)
         .collect();
     let mut probes = Vec::new();
-    for (when, offset) in probe_times(request.schedule_seconds, elapsed) {
+    let mut times = probe_times(request.schedule_seconds, elapsed);
+    if request.now_only {
+        times.truncate(1);
+    }
+    for (when, offset) in times {
         let mut world = world.fork();
         if offset > 0 {
             world.advance(offset.div_ceil(BLOCK_SECONDS), offset);
