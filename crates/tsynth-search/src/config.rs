@@ -9,7 +9,7 @@
 //! scenario = "scenarios/search.toml"
 //! seed = 1
 //! pop = 10            # per age layer
-//! gens = 40           # generations after the initial population
+//! gens = 38           # generations after the initial population
 //! seeds = 2           # simulation seeds per evaluation (youngest layer)
 //! threads = 2         # informational; results never depend on it
 //! out = "runs/my-run"
@@ -174,7 +174,7 @@ impl Default for SearchConfig {
             scenario: PathBuf::from("scenarios/search.toml"),
             seed: 1,
             pop: 10,
-            gens: 40,
+            gens: 38,
             seeds: 2,
             threads: 0,
             out: None,
