@@ -74,7 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
         market_seed: args.market_seed,
         hall: start_attacks(&args, sim.as_ref())?,
-        now_only: false,
+        screen_only: false,
     };
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
@@ -201,7 +201,7 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
             after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
             market_seed: seed,
             hall: start_attacks(args, sim.as_ref())?,
-            now_only: false,
+            screen_only: false,
         };
         let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
             Ok(Some(r)) => r,

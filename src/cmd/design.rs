@@ -151,7 +151,6 @@ pub fn default_plan() -> tsynth_sim::AttackPlan {
         hall: Vec::new(),
         full_budget: ATTACK_BUDGET,
         seed: 1,
-        screen: false,
         searched_seeds: Vec::new(),
     }
 }

@@ -255,7 +255,7 @@ fn a_late_unlocking_premine_is_found_by_the_time_warped_probe() {
         after_ticks: 0,
         market_seed: 1,
         hall: Vec::new(),
-        now_only: false,
+        screen_only: false,
     };
     let report =
         tsynth_amm::attack::probe::attack_report(&p, &world, 0, &request, true).expect("runs");

@@ -62,7 +62,6 @@ fn score(sim: &Simulator<tsynth_amm::AmmDomain>, blocks: &[Block<'_>], seeds: &[
         hall: Vec::new(),
         full_budget: ATTACK_BUDGET,
         seed: 1,
-        screen: false,
         searched_seeds: Vec::new(),
     };
     let (ev, _) = sim.evaluate_with(&src, &params, 0, seeds, false, &plan);

@@ -108,7 +108,6 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         hall: Vec::new(),
         full_budget: 60,
         seed: 1,
-        screen: false,
         searched_seeds: Vec::new(),
     };
     let eval = |blocks: &[Block<'_>]| {

@@ -595,10 +595,7 @@ impl Evolver {
         let pipeline = &self.pipeline;
         // The full search on the first held-out seed of every member and known design, the
         // hall (the run's strongest attacks) replayed on the others.
-        let plan = tsynth_sim::AttackPlan {
-            searched_seeds: held.first().copied().into_iter().collect(),
-            ..self.attack_plan()
-        };
+        let plan = self.attack_plan().searching_only(held.first().copied());
         let scores: Vec<Score> = members
             .par_iter()
             .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())

@@ -69,7 +69,6 @@ impl Hall {
             hall: self.attacks(),
             full_budget,
             seed,
-            screen: false,
             searched_seeds: Vec::new(),
         }
     }

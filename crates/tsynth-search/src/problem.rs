@@ -13,9 +13,10 @@
 //! hall of fame on each feasible seed's final state, beside the domain's in-simulation
 //! screens. Only a candidate that is feasible and not dominated by the archive as it stood
 //! when the generation began gets the full attack search (a re-simulation with the full
-//! plan), on its first seed (the hall is replayed on the others). The rule is sound because an attack can only raise the risk metric (minimised)
-//! and with it the violation: a candidate the archive dominates at its screened risk is
-//! dominated at its searched one too. The snapshot is fixed for the generation, so which
+//! plan), on its first seed (the hall is replayed on the others). The rule is sound because
+//! an attack can only raise the risk metric (minimised) and with it the violation: a
+//! candidate the archive dominates at its screened risk is dominated at its searched one
+//! too. The snapshot is fixed for the generation, so which
 //! candidates are searched never depends on thread order.
 
 use std::sync::Mutex;
@@ -46,8 +47,8 @@ pub struct LoggedEvaluation {
     pub key: String,
     /// Structure hash ("" when the genotype did not decode).
     pub structure: String,
-    /// Whether a seed of it got the full attack search (some seed was feasible at the end of
-    /// its run).
+    /// Whether it got the full attack search (feasible after its screen and not dominated by
+    /// the archive).
     pub searched: bool,
     /// Attacks its evaluation found, over all seeds.
     pub attacks: Vec<tsynth_sim::FoundAttack>,
@@ -96,13 +97,7 @@ impl<'a> GrammarProblem<'a> {
     /// The plan of a screen: the hall of fame replayed on each feasible seed's final state,
     /// nothing searched.
     pub fn screen_plan(&self) -> tsynth_sim::AttackPlan {
-        tsynth_sim::AttackPlan {
-            hall: self.attacks.hall.clone(),
-            full_budget: 0,
-            seed: self.attacks.seed,
-            screen: true,
-            searched_seeds: Vec::new(),
-        }
+        self.attacks.screen()
     }
 
     /// The seeds an evaluation in `layer` uses.
@@ -190,10 +185,7 @@ impl Problem for GrammarProblem<'_> {
             if violation <= 0.0 && !dominated {
                 // the full search on the first seed, the hall on the others (the final
                 // archive's held-out re-score searches every seed)
-                let plan = tsynth_sim::AttackPlan {
-                    searched_seeds: seeds.first().copied().into_iter().collect(),
-                    ..self.attacks.clone()
-                };
+                let plan = self.attacks.searching_only(seeds.first().copied());
                 scored = self.pipeline.evaluate(g, seeds, &plan);
                 searched = true;
             }

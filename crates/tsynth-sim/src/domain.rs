@@ -294,8 +294,10 @@ pub struct AttackRequest {
     /// Attacks to start the search from (a hall of fame, or a stored attack to replay), in
     /// the domain's encoding ([`AttackProbe::attack`]).
     pub hall: Vec<String>,
-    /// Attack the state as it is only (no forks moved forward in time).
-    pub now_only: bool,
+    /// A screen, not a search: only the starting attacks (the hall, and the templates when
+    /// [`AttackRequest::templates`]) on the state as it is — no forks moved forward in time,
+    /// nothing searched; `budget` is ignored.
+    pub screen_only: bool,
 }
 
 /// What a simulation does about attacks at the end of its scenario, beside the domain's own
@@ -316,12 +318,9 @@ pub struct AttackPlan {
     pub full_budget: u32,
     /// RNG seed of the full search.
     pub seed: u64,
-    /// A screen, not a search: the hall's attacks are replayed on the final state as it is
-    /// (no later states, no templates, nothing searched); `full_budget` is ignored.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub screen: bool,
     /// With a full search: the seeds that get it (empty: every seed); the others get the
-    /// screen (the hall replayed on their final state).
+    /// screen (the hall replayed on their final state). A plan with a hall and
+    /// `full_budget` 0 is a screen on every seed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub searched_seeds: Vec<u64>,
 }
@@ -329,14 +328,31 @@ pub struct AttackPlan {
 impl AttackPlan {
     /// Whether the plan attacks the final state at all.
     pub fn attacks_anything(&self) -> bool {
-        !self.hall.is_empty() || (!self.screen && self.full_budget > 0)
+        !self.is_none()
     }
 
     /// Whether seed `seed` gets the full search (else the screen, when there is a hall).
     pub fn searches(&self, seed: u64) -> bool {
-        !self.screen
-            && self.full_budget > 0
+        self.full_budget > 0
             && (self.searched_seeds.is_empty() || self.searched_seeds.contains(&seed))
+    }
+
+    /// The same plan with the full search on `seed` only (none: every seed), the hall
+    /// replayed on the others.
+    pub fn searching_only(&self, seed: Option<u64>) -> Self {
+        Self {
+            searched_seeds: seed.into_iter().collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The same plan as a screen: the hall replayed on every seed, nothing searched.
+    pub fn screen(&self) -> Self {
+        Self {
+            full_budget: 0,
+            searched_seeds: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// True for the plan that attacks nothing at the end of the run.

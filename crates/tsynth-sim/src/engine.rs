@@ -43,10 +43,6 @@ pub struct Candidate<'a, D: Domain> {
     pub attacks: &'a AttackPlan,
 }
 
-/// Attack evaluations beyond the hall in the last screen of a seed that is infeasible at the
-/// end of its run: about the number of the domain's templates (the search starts from them).
-pub const LAST_SCREEN_STARTS: u32 = 16;
-
 impl<D: Domain> Candidate<'_, D> {
     /// Runs one seed. Never panics on a bad design: a [`Fatal`] error becomes an infeasible
     /// outcome with the tick and the reason.
@@ -126,24 +122,17 @@ impl<D: Domain> Candidate<'_, D> {
     ) -> Result<Option<crate::domain::AttackReport>, Fatal> {
         let plan = self.attacks;
         let run = self.domain.run_spec(self.scenario);
+        // feasible: the full search or the hall screen; infeasible: the hall and templates
         let search = feasible && plan.searches(seed);
-        let hall = u32::try_from(plan.hall.len()).unwrap_or(u32::MAX);
-        let budget = if search {
-            plan.full_budget
-        } else if feasible {
-            hall
-        } else {
-            hall.saturating_add(LAST_SCREEN_STARTS)
-        };
         let request = crate::domain::AttackRequest {
-            budget,
+            budget: plan.full_budget,
             seed: plan.seed ^ seed,
             templates: search || !feasible,
             schedule_seconds: self.schedule_seconds,
             after_ticks: run.ticks,
             market_seed: seed,
             hall: plan.hall.clone(),
-            now_only: !search,
+            screen_only: !search,
         };
         self.domain
             .attack(self.prepared, None, world, self.scenario, &request)

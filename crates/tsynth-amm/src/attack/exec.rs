@@ -88,8 +88,6 @@ struct Run<'w> {
     trace: Vec<TraceLine>,
     /// Whether a redemption of its liquidation ever paid out datatokens.
     held_dt: bool,
-    /// The last chunk of shares a redemption took.
-    last_redeemed: Option<U256>,
 }
 
 impl Run<'_> {
@@ -272,13 +270,8 @@ impl Run<'_> {
     }
 
     /// Redeems as many shares as the design lets out now: all at once, else halving chunks.
-    /// A block after one that needed halving starts from twice the last chunk that went
-    /// through, not from every share again.
     fn redeem_now(&mut self) -> Result<bool, Fatal> {
-        let mut chunk = match self.last_redeemed {
-            Some(c) => c.saturating_mul(U256::from(2)).min(self.h.shares),
-            None => self.h.shares,
-        };
+        let mut chunk = self.h.shares;
         let mut any = false;
         for _ in 0..12 {
             if self.h.shares.is_zero() || chunk.is_zero() {
@@ -289,7 +282,6 @@ impl Run<'_> {
             if self.unstake_shares(amount)? {
                 any = true;
                 self.held_dt |= self.h.dt > dt0;
-                self.last_redeemed = Some(amount);
             } else {
                 chunk /= U256::from(2);
             }
@@ -354,9 +346,8 @@ fn liquidate_best(run: &mut Run<'_>) -> Result<(), Fatal> {
     let mut fork = run.world.fork();
     let h0 = run.h;
     let before = run.trace.len();
-    let dt_seen = run.h.dt;
     run.liquidate(true)?;
-    if dt_seen.is_zero() && !run.held_dt {
+    if h0.dt.is_zero() && !run.held_dt {
         return Ok(());
     }
     let mut alt = Run {
@@ -367,7 +358,6 @@ fn liquidate_best(run: &mut Run<'_>) -> Result<(), Fatal> {
         txs: 0,
         trace: Vec::new(),
         held_dt: false,
-        last_redeemed: None,
     };
     alt.liquidate(false)?;
     let (alt_h, alt_txs, alt_trace) = (alt.h, alt.txs, alt.trace);
@@ -412,7 +402,6 @@ pub fn realisable_value(world: &World, c: &Contracts, who: Address) -> Result<f6
         txs: 0,
         trace: Vec::new(),
         held_dt: false,
-        last_redeemed: None,
     };
     liquidate_best(&mut run)?;
     Ok(to_tokens(run.h.base))
@@ -482,7 +471,6 @@ pub fn execute(world: &mut World, arena: &Arena, attack: &Attack) -> Result<Outc
         txs: 0,
         trace: Vec::new(),
         held_dt: false,
-        last_redeemed: None,
     };
     for step in &attack.steps {
         match *step {

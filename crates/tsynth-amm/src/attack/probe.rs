@@ -62,21 +62,32 @@ pub fn attack_report(
     publisher: bool,
 ) -> Result<AttackReport, Fatal> {
     let arena = arena(prepared);
-    let settings = SearchSettings {
-        budget: request.budget,
-        templates: request.templates,
-        seed: request.seed,
-        publisher,
-        ..SearchSettings::default()
-    };
     let hall = read_hall(&request.hall);
     let delays: Vec<u64> = [request.schedule_seconds]
         .into_iter()
         .filter(|&d| d > 0)
         .collect();
+    // a screen evaluates its starting attacks and nothing else
+    let starts = hall.len()
+        + if request.templates {
+            super::search::templates(&delays).len()
+        } else {
+            0
+        };
+    let settings = SearchSettings {
+        budget: if request.screen_only {
+            u32::try_from(starts).unwrap_or(u32::MAX)
+        } else {
+            request.budget
+        },
+        templates: request.templates,
+        seed: request.seed,
+        publisher,
+        ..SearchSettings::default()
+    };
     let mut probes = Vec::new();
     let mut times = probe_times(request.schedule_seconds, elapsed);
-    if request.now_only {
+    if request.screen_only {
         times.truncate(1);
     }
     for (when, offset) in times {
