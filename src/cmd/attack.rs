@@ -114,6 +114,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
             writeln!(o, "  no attack found that pays")?;
         }
     }
+    if !report.settled.is_empty() {
+        writeln!(o)?;
+        writeln!(
+            o,
+            "state {}: not searched, settled like state {} (every time-based schedule of the design has run out by then and nobody else trades on a fork)",
+            report.settled.join(", "),
+            report.probes.last().map_or("now", |p| p.when.as_str())
+        )?;
+    }
     if let Some(w) = report.worst() {
         writeln!(o)?;
         writeln!(
@@ -127,10 +136,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `tsynth attack --run DIR`: the full search on every feasible front member (held-out
-/// verdicts are what a token engineer reads, so each member is attacked after the run's
-/// scenario played out on its first held-out seed, else its first search seed), reporting
-/// members whose found risk exceeds their stored `rug_risk` (worst over seeds).
 /// The attacks to try first: `--replay` texts, then a hall of fame's entries.
 /// Every text must read as an attack of the domain: a `--replay` that does not is an error
 /// naming it, a hall entry that does not names the file and the entry.
@@ -170,75 +175,141 @@ fn start_attacks(args: &Args, sim: &dyn tsynth_sim::Simulate) -> Result<Vec<Stri
     Ok(out)
 }
 
+/// How much a found risk may exceed a stored one and still count as the same verdict: two
+/// searches that reach the same attack with slightly different amounts differ by this much
+/// (the liquidation alone may leave up to 0.0032 of the pool unclaimed, see
+/// `tsynth_amm::attack::exec::LIQUIDATION_STOP`); half a percent of the pool.
+pub const RISK_PRECISION: f64 = 0.005;
+
+/// One member's check.
+struct Checked {
+    id: String,
+    held_out_feasible: bool,
+    stored: f64,
+    found: f64,
+    when: String,
+}
+
+/// `tsynth attack --run DIR`: the full search on every feasible front member (held-out
+/// verdicts are what a token engineer reads, so each member is attacked after the run's
+/// scenario played out on its first held-out seed, else its first search seed), reporting
+/// members whose found risk exceeds their stored `rug_risk` (worst over seeds), apart for
+/// the members feasible and infeasible on the held-out seeds. Members are attacked in
+/// parallel (`--threads`); the output is in member order.
 fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
+    use rayon::prelude::*;
     let run = super::front::rundata::Run::load(dir)?;
     let scenario = std::path::Path::new(&run.config.scenario.absolute);
     let Some(metric) = crate::registry::attack_risk_metric(&run.config.domain) else {
         bail!("domain `{}` has no adversary search", run.config.domain);
     };
-    let mut o = std::io::stdout().lock();
-    let (mut checked, mut worse) = (0usize, 0usize);
-    for m in run.archive.members.iter().filter(|m| m.feasible) {
-        let (path, _) = super::front::show::write_design(&run, m)?;
-        let (library, emitted) = super::design::emit_file(&path)?;
-        let sim = crate::registry::simulator_from_text(
-            &run.config.scenario_text,
-            scenario,
-            &library.blocks_dir,
-        )?;
-        let seed = m
-            .held_out
-            .as_ref()
-            .and_then(|h| h.seeds.first())
-            .or(m.seeds.first())
-            .copied()
-            .unwrap_or(1);
-        let request = AttackRequest {
-            budget: args.budget,
-            seed: args.seed,
-            templates: !args.no_templates,
-            schedule_seconds: emitted.schedule_seconds,
-            after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
-            market_seed: seed,
-            hall: start_attacks(args, sim.as_ref())?,
-            screen_only: false,
-        };
-        let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
-            Ok(Some(r)) => r,
-            Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
-            Err(e) => bail!("member {}: {e}", m.id),
-        };
-        let scores = m.held_out.as_ref().map_or(&m.objectives, |h| &h.objectives);
-        let stored = scores
-            .worst
-            .get(metric)
-            .copied()
-            .or_else(|| {
-                m.per_seed
-                    .iter()
-                    .filter_map(|s| s.values.get(metric).copied())
-                    .reduce(f64::max)
+    let members: Vec<_> = run.archive.members.iter().filter(|m| m.feasible).collect();
+    // the design files first, one at a time (they may share the run's scenario copy)
+    let paths = members
+        .iter()
+        .map(|m| super::front::show::write_design(&run, m).map(|(p, _)| p))
+        .collect::<Result<Vec<_>>>()?;
+    let bar = if args.common.no_progress {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(members.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} members attacked [{elapsed_precise}, ETA {eta}]",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    };
+    let rows = members
+        .par_iter()
+        .zip(&paths)
+        .map(|(m, path)| -> Result<Checked> {
+            let (library, emitted) = super::design::emit_file(path)?;
+            let sim = crate::registry::simulator_from_text(
+                &run.config.scenario_text,
+                scenario,
+                &library.blocks_dir,
+            )?;
+            let seed = m
+                .held_out
+                .as_ref()
+                .and_then(|h| h.seeds.first())
+                .or(m.seeds.first())
+                .copied()
+                .unwrap_or(1);
+            let request = AttackRequest {
+                budget: args.budget,
+                seed: args.seed,
+                templates: !args.no_templates,
+                schedule_seconds: emitted.schedule_seconds,
+                after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
+                market_seed: seed,
+                hall: start_attacks(args, sim.as_ref())?,
+                screen_only: false,
+            };
+            let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
+                Ok(Some(r)) => r,
+                Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
+                Err(e) => bail!("member {}: {e}", m.id),
+            };
+            let scores = m.held_out.as_ref().map_or(&m.objectives, |h| &h.objectives);
+            let stored = scores
+                .worst
+                .get(metric)
+                .copied()
+                .or_else(|| {
+                    m.per_seed
+                        .iter()
+                        .filter_map(|s| s.values.get(metric).copied())
+                        .reduce(f64::max)
+                })
+                .unwrap_or(0.0);
+            bar.inc(1);
+            Ok(Checked {
+                id: m.id.clone(),
+                held_out_feasible: m.held_out.as_ref().is_none_or(|h| h.feasible),
+                stored,
+                found: report.worst().map_or(0.0, |w| w.risk),
+                when: report.worst().map_or("-".to_string(), |w| w.when.clone()),
             })
-            .unwrap_or(0.0);
-        let found = report.worst().map_or(0.0, |w| w.risk);
-        checked += 1;
-        let flag = if found > stored + 1e-6 {
-            worse += 1;
-            "WORSE"
+        })
+        .collect::<Result<Vec<_>>>();
+    bar.finish_and_clear();
+    let rows = rows?;
+    let mut o = std::io::stdout().lock();
+    // [held-out feasible, infeasible] x [ok, within precision, worse]
+    let mut tally = [[0usize; 3]; 2];
+    for r in &rows {
+        let (k, flag) = if r.found > r.stored + RISK_PRECISION {
+            (2, "WORSE")
+        } else if r.found > r.stored + 1e-6 {
+            (1, "within precision")
         } else {
-            "ok"
+            (0, "ok")
         };
+        tally[usize::from(!r.held_out_feasible)][k] += 1;
         writeln!(
             o,
-            "{:<8} stored {metric} {stored:.4}  found {found:.4} ({})  {flag}",
-            m.id,
-            report.worst().map_or("-".to_string(), |w| w.when.clone())
+            "{:<8} stored {metric} {:.4}  found {:.4} ({})  {flag}{}",
+            r.id,
+            r.stored,
+            r.found,
+            r.when,
+            if r.held_out_feasible {
+                ""
+            } else {
+                "  [infeasible on held-out seeds]"
+            }
         )?;
     }
-    writeln!(
-        o,
-        "{checked} feasible member(s) checked with {} evaluations per state; {worse} with a worse attack than stored",
-        args.budget
-    )?;
+    for (i, what) in ["feasible", "infeasible"].iter().enumerate() {
+        let [ok, close, worse] = tally[i];
+        writeln!(
+            o,
+            "{} member(s) {what} on the held-out seeds checked with {} evaluations per state: {worse} with a worse attack than stored (by more than {RISK_PRECISION}), {close} higher by at most {RISK_PRECISION}, {ok} not higher",
+            ok + close + worse,
+            args.budget
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

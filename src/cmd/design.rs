@@ -152,6 +152,7 @@ pub fn default_plan() -> tsynth_sim::AttackPlan {
         full_budget: ATTACK_BUDGET,
         seed: 1,
         searched_seeds: Vec::new(),
+        search_infeasible: false,
     }
 }
 

@@ -338,3 +338,81 @@ fn victim_loss_is_what_honest_holders_can_no_longer_get_out() {
     let loss = tsynth_amm::attack::exec::victim_loss(&world, &after, &p.contracts, &[who]).unwrap();
     assert!((loss - (before_v - after_v)).abs() < 1e-9, "{loss}");
 }
+
+/// Budget: 150 evaluations per state, templates on, on designs with an honest buyer's base
+/// in the pool. The probe skips states later than the first settled one (every schedule
+/// run out); this checks the premise: the same search at now, +1 day and +7 days finds the
+/// same attack with the same gain to the last bit — on a design without schedules (Ocean
+/// V3's blocks: a premine, Balancer-math staking) and on one whose one-hour auction and
+/// fee decay have run out.
+#[test]
+fn states_after_every_schedule_ran_out_offer_the_attacker_the_same() {
+    let designs = [
+        vec![
+            block("pricing", "ConstantWeights", &[wad("0.7")]),
+            block("fee", "FixedFee", &[wad("0.001"), wad("0")]),
+            block("staking", "BalancerJoin", &[]),
+            block("guard", "NoGuard", &[]),
+            block("allocation", "FullPremine", &[wad("10")]),
+            block("limit", "NoLimit", &[]),
+        ],
+        vec![
+            block(
+                "pricing",
+                "LinearWeights",
+                &[wad("0.1"), wad("0.5"), U256::from(3600u64)],
+            ),
+            block(
+                "fee",
+                "LaunchFee",
+                &[wad("0.05"), wad("0.001"), U256::from(3600u64), wad("0.001")],
+            ),
+            block("staking", "LinearOneSided", &[]),
+            block("guard", "NoGuard", &[]),
+            block("allocation", "NoAllocation", &[]),
+            block("limit", "NoLimit", &[]),
+        ],
+    ];
+    for blocks in &designs {
+        let (snap, p) = prepared(blocks);
+        let mut world = snap.to_world();
+        // two hours later (past the one-hour schedules) an honest buyer puts in 300 base
+        world.advance(600, 7200);
+        let mut buyer = tsynth_amm::agents::Holdings {
+            base: tsynth_sim::units::to_wei(1e6),
+            ..Default::default()
+        };
+        let mut counts = tsynth_amm::agents::TxCounts::default();
+        assert!(
+            tsynth_amm::agents::buy(
+                &mut world,
+                &p.contracts,
+                p.prober,
+                &mut buyer,
+                &mut counts,
+                tsynth_sim::units::to_wei(300.0),
+            )
+            .unwrap()
+        );
+        let settings = SearchSettings {
+            budget: 150,
+            seed: 3,
+            ..SearchSettings::default()
+        };
+        let found: Vec<Found> = [0u64, 86_400, 7 * 86_400]
+            .into_iter()
+            .map(|offset| {
+                let mut w = world.fork();
+                if offset > 0 {
+                    w.advance(offset / 12, offset);
+                }
+                search(&w, &arena(&p), &settings, &[], &[3600]).expect("search runs")
+            })
+            .collect();
+        assert!(found[0].outcome.gain > 0.0, "{:?}", found[0].outcome);
+        for f in &found[1..] {
+            assert_eq!(f.outcome.gain.to_bits(), found[0].outcome.gain.to_bits());
+            assert_eq!(f.attack.encode(), found[0].attack.encode());
+        }
+    }
+}

@@ -63,6 +63,7 @@ fn score(sim: &Simulator<tsynth_amm::AmmDomain>, blocks: &[Block<'_>], seeds: &[
         full_budget: ATTACK_BUDGET,
         seed: 1,
         searched_seeds: Vec::new(),
+        search_infeasible: false,
     };
     let (ev, _) = sim.evaluate_with(&src, &params, 0, seeds, false, &plan);
     let a = ev.aggregate;

@@ -109,6 +109,7 @@ fn rug_risk_of_v4_on_the_exploit_scenario_and_its_structural_fixes() {
         full_budget: 60,
         seed: 1,
         searched_seeds: Vec::new(),
+        search_infeasible: false,
     };
     let eval = |blocks: &[Block<'_>]| {
         let (src, params) = sources(blocks);

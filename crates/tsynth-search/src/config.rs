@@ -54,6 +54,10 @@ use crate::rundir::Aggregation;
 /// Attack evaluations per probed state of the full attack search an archive candidate gets
 /// (`[engine] attack_budget`); the one-design commands use the same.
 pub const DEFAULT_ATTACK_BUDGET: u32 = 40;
+/// Attack evaluations per probed state of the held-out re-score's search
+/// (`[engine] final_attack_budget`): `tsynth attack`'s default, so that the front's stored
+/// rug risk comes from a search as strong as the check a token engineer runs afterwards.
+pub const DEFAULT_FINAL_ATTACK_BUDGET: u32 = 400;
 /// Largest population per layer a run accepts.
 pub const MAX_POPULATION: u64 = 100_000;
 /// Largest number of generations a run accepts.
@@ -107,6 +111,11 @@ pub struct EngineSettings {
     /// feasible at the end of its run gets, in the search, the held-out re-score and the
     /// known designs (0: none; only the domain's in-simulation screens attack).
     pub attack_budget: u32,
+    /// Attack evaluations per probed state of the held-out re-score's full search (the
+    /// first held-out seed of every archive member and known design, when feasible), ten
+    /// times `attack_budget` by default: the verdicts a token engineer reads come from the
+    /// strong search, the ranking during the search from the cheap one (0: `attack_budget`).
+    pub final_attack_budget: u32,
     /// Attacks kept in the run's hall of fame (0: no hall).
     pub hall_size: usize,
 }
@@ -125,6 +134,7 @@ impl Default for EngineSettings {
             archive_cap: 100,
             survival: tsynth_moo::Survival::Auto,
             attack_budget: DEFAULT_ATTACK_BUDGET,
+            final_attack_budget: DEFAULT_FINAL_ATTACK_BUDGET,
             hall_size: crate::hall::DEFAULT_HALL_SIZE,
         }
     }

@@ -537,14 +537,27 @@ impl Evolver {
         Ok(self.records.last().expect("just pushed"))
     }
 
-    /// The end-of-run attacks of the next generation and of the final re-score: the full
-    /// search, seeded by the hall as it stands.
+    /// The end-of-run attacks of the next generation, seeded by the hall as it stands.
     fn attack_plan(&self) -> tsynth_sim::AttackPlan {
-        if self.config.engine.hall_size > 0 {
-            self.hall
-                .plan(self.config.engine.attack_budget, self.config.seed)
+        self.plan_with_budget(self.config.engine.attack_budget)
+    }
+
+    /// The attacks of the held-out re-score: the hall, then the full search at
+    /// `final_attack_budget` (`attack_budget` when that is 0; none when `attack_budget` is).
+    fn final_attack_plan(&self) -> tsynth_sim::AttackPlan {
+        let e = &self.config.engine;
+        self.plan_with_budget(if e.attack_budget == 0 || e.final_attack_budget == 0 {
+            e.attack_budget
         } else {
-            Hall::default().plan(self.config.engine.attack_budget, self.config.seed)
+            e.final_attack_budget
+        })
+    }
+
+    fn plan_with_budget(&self, budget: u32) -> tsynth_sim::AttackPlan {
+        if self.config.engine.hall_size > 0 {
+            self.hall.plan(budget, self.config.seed)
+        } else {
+            Hall::default().plan(budget, self.config.seed)
         }
     }
 
@@ -593,9 +606,14 @@ impl Evolver {
         }
         let members = self.engine.archive().members();
         let pipeline = &self.pipeline;
-        // The full search on the first held-out seed of every member and known design, the
-        // hall (the run's strongest attacks) replayed on the others.
-        let plan = self.attack_plan().searching_only(held.first().copied());
+        // The full search at `final_attack_budget` on the first held-out seed of every
+        // member and known design, feasible there or not (every stored risk a token engineer
+        // reads is the strong search's), the hall (the run's strongest attacks) replayed on
+        // the others.
+        let plan = self
+            .final_attack_plan()
+            .searching_only(held.first().copied())
+            .searching_infeasible();
         let scores: Vec<Score> = members
             .par_iter()
             .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())

@@ -70,6 +70,7 @@ impl Hall {
             full_budget,
             seed,
             searched_seeds: Vec::new(),
+            search_infeasible: false,
         }
     }
 }

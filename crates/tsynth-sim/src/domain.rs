@@ -323,6 +323,11 @@ pub struct AttackPlan {
     /// `full_budget` 0 is a screen on every seed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub searched_seeds: Vec<u64>,
+    /// The full search also on searched seeds that are infeasible at the end of their run
+    /// (the held-out re-score: every stored risk comes from the strong search); otherwise
+    /// such a seed gets a last screen of the hall and the domain's templates.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub search_infeasible: bool,
 }
 
 impl AttackPlan {
@@ -351,6 +356,16 @@ impl AttackPlan {
         Self {
             full_budget: 0,
             searched_seeds: Vec::new(),
+            search_infeasible: false,
+            ..self.clone()
+        }
+    }
+
+    /// The same plan with the full search on its searched seeds even where they end
+    /// infeasible.
+    pub fn searching_infeasible(&self) -> Self {
+        Self {
+            search_infeasible: true,
             ..self.clone()
         }
     }
@@ -427,6 +442,10 @@ pub struct AttackProbe {
 pub struct AttackReport {
     /// One entry per probed state.
     pub probes: Vec<AttackProbe>,
+    /// States not searched because they cannot differ from an earlier probed one: every
+    /// time-based schedule of the design has run out by then and nobody trades on a fork,
+    /// so the pool behaves as at that earlier state (each entry names the skipped state).
+    pub settled: Vec<String>,
 }
 
 impl AttackReport {

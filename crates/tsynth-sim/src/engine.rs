@@ -123,7 +123,8 @@ impl<D: Domain> Candidate<'_, D> {
         let plan = self.attacks;
         let run = self.domain.run_spec(self.scenario);
         // feasible: the full search or the hall screen; infeasible: the hall and templates
-        let search = feasible && plan.searches(seed);
+        // (or the full search, when the plan asks for it there too)
+        let search = (feasible || plan.search_infeasible) && plan.searches(seed);
         let request = crate::domain::AttackRequest {
             budget: plan.full_budget,
             seed: plan.seed ^ seed,

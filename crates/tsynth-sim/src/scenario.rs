@@ -9,13 +9,20 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+impl From<tsynth_text::TextError> for ScenarioError {
+    fn from(e: tsynth_text::TextError) -> Self {
+        Self::Text(e)
+    }
+}
+
 /// A scenario that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read, or is not UTF-8 (the message names the path once, and
-    /// the byte position of invalid UTF-8).
+    /// the byte position of invalid UTF-8). Not a `source`: the message already holds the
+    /// text error's, and a chain printer would repeat it.
     #[error("scenario: {0}")]
-    Text(#[from] tsynth_text::TextError),
+    Text(tsynth_text::TextError),
     /// The file is not a valid scenario; `line`/`col` are 1-based.
     #[error("{path}:{line}:{col}: {message}")]
     Invalid {

@@ -17,15 +17,28 @@ const DAY: u64 = 86_400;
 
 /// The states probed: (label, seconds after the attacked state), for a state `elapsed`
 /// seconds after launch and a design whose longest schedule ends `schedule_seconds` after
-/// launch (the schedule-end probe is left out when that end has passed).
-pub fn probe_times(schedule_seconds: u64, elapsed: u64) -> Vec<(String, u64)> {
+/// launch (the schedule-end probe is left out when that end has passed), and the labels of
+/// the states left out because they are settled like an earlier probe.
+///
+/// A state at or after the schedule's end (plus one block) is *settled*: every time-based
+/// mechanism of the design (auction, vesting, cliff, fee decay; a lock-up counts from the
+/// attacker's own stake) has reached its final behaviour, and nobody but the attacker acts
+/// on a fork, so a later state offers the attacker exactly what the first settled one does
+/// (the blocks' contract, see `Library::schedule_seconds`). Only the first settled state is
+/// searched; on a design without schedules, or judged after they ran out, that is "now".
+pub fn probe_times(schedule_seconds: u64, elapsed: u64) -> (Vec<(String, u64)>, Vec<String>) {
     let mut t = vec![
         ("now".to_string(), 0),
         ("+1 day".to_string(), DAY),
         ("+7 days".to_string(), 7 * DAY),
     ];
-    let end = (schedule_seconds + BLOCK_SECONDS).saturating_sub(elapsed);
-    if schedule_seconds > 0 && end > 0 && ![0, DAY, 7 * DAY].contains(&end) {
+    // seconds from the attacked state to the first settled one (0: it is settled already)
+    let end = if schedule_seconds == 0 {
+        0
+    } else {
+        (schedule_seconds + BLOCK_SECONDS).saturating_sub(elapsed)
+    };
+    if end > 0 && ![DAY, 7 * DAY].contains(&end) {
         t.push((
             format!(
                 "schedule end ({} after launch)",
@@ -34,7 +47,14 @@ pub fn probe_times(schedule_seconds: u64, elapsed: u64) -> Vec<(String, u64)> {
             end,
         ));
     }
-    t
+    t.sort_by_key(|&(_, o)| o);
+    let settled_from = t.iter().position(|&(_, o)| o >= end).unwrap_or(t.len());
+    let skipped = t
+        .split_off((settled_from + 1).min(t.len()))
+        .into_iter()
+        .map(|(label, _)| label)
+        .collect();
+    (t, skipped)
 }
 
 /// Reads the attacks of a hall of fame or a replay (entries that do not parse are skipped:
@@ -86,9 +106,10 @@ pub fn attack_report(
         ..SearchSettings::default()
     };
     let mut probes = Vec::new();
-    let mut times = probe_times(request.schedule_seconds, elapsed);
+    let (mut times, mut settled) = probe_times(request.schedule_seconds, elapsed);
     if request.screen_only {
         times.truncate(1);
+        settled.clear();
     }
     for (when, offset) in times {
         let mut world = world.fork();
@@ -149,7 +170,7 @@ pub fn attack_report(
             attack: (found.outcome.gain > 0.0).then(|| found.attack.encode()),
         });
     }
-    Ok(AttackReport { probes })
+    Ok(AttackReport { probes, settled })
 }
 
 /// The arena of a prepared candidate.
@@ -218,4 +239,45 @@ pub fn screen(world: &World, arena: &Arena, spec: &ScreenSpec<'_>) -> Result<Scr
         attack: (risk > 0.0).then_some(found.attack),
         evaluations: found.evaluations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(v: &[(String, u64)]) -> Vec<&str> {
+        v.iter().map(|(l, _)| l.as_str()).collect()
+    }
+
+    #[test]
+    fn a_design_without_schedules_is_searched_now_only() {
+        let (t, skipped) = probe_times(0, 0);
+        assert_eq!(labels(&t), ["now"]);
+        assert_eq!(skipped, ["+1 day", "+7 days"]);
+        // judged after its 30-day schedule ran out: the same
+        let (t, skipped) = probe_times(30 * DAY, 45 * DAY);
+        assert_eq!(labels(&t), ["now"]);
+        assert_eq!(skipped.len(), 2);
+    }
+
+    #[test]
+    fn states_up_to_the_first_settled_one_are_searched() {
+        // a one-hour schedule judged at launch: now, just past its end; later states settled
+        let (t, skipped) = probe_times(3600, 0);
+        assert_eq!(labels(&t), ["now", "schedule end (60.0 min after launch)"]);
+        assert_eq!(t[1].1, 3600 + BLOCK_SECONDS);
+        assert_eq!(skipped, ["+1 day", "+7 days"]);
+        // three days: +1 day is before the end, +7 days after it
+        let (t, skipped) = probe_times(3 * DAY, 0);
+        assert_eq!(
+            labels(&t),
+            ["now", "+1 day", "schedule end (3.0 days after launch)"]
+        );
+        assert_eq!(skipped, ["+7 days"]);
+        // a year of vesting judged at 90 days: every state
+        let (t, skipped) = probe_times(365 * DAY, 90 * DAY);
+        assert_eq!(t.len(), 4);
+        assert!(skipped.is_empty());
+        assert_eq!(t[3].1, 275 * DAY + BLOCK_SECONDS);
+    }
 }
