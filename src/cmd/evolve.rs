@@ -187,9 +187,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let search_wall = started.elapsed();
     let times = evolver.pipeline().times();
+    let search_attacks = tsynth_sim::stats::attack_time();
     let held_started = Instant::now();
     let (archive, comparison) = evolver.finish()?;
     let held_wall = held_started.elapsed();
+    let all_attacks = tsynth_sim::stats::attack_time();
+    let held_attacks = (
+        all_attacks.0 - search_attacks.0,
+        all_attacks.1 - search_attacks.1,
+    );
 
     let mut o = std::io::stdout().lock();
     let walls = (search_wall.as_secs_f64(), held_wall.as_secs_f64());
@@ -200,6 +206,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         comparison.as_ref(),
         times,
         walls,
+        (search_attacks, held_attacks),
     )?;
     writeln!(o, "wrote {}", dir.display())?;
     Ok(ExitCode::SUCCESS)
@@ -253,6 +260,7 @@ fn print_summary(
     comparison: Option<&Comparison>,
     times: tsynth_search::pipeline::PipelineTimes,
     (search_wall, held_wall): (f64, f64),
+    attacks: ((f64, u64), (f64, u64)),
 ) -> Result<()> {
     let dir = evolver.rundir().path();
     let records = evolver.records();
@@ -279,6 +287,16 @@ fn print_summary(
         times.cache_hits,
         times.cache_hits + times.evaluations,
         held_wall
+    )?;
+    let (sa, sn) = attacks.0;
+    let (ha, hn) = attacks.1;
+    writeln!(
+        o,
+        "attacks: search {sa:.1} s of {busy:.1} s worker time ({:.1}%), {sn} attack evaluations ({:.0}/s per worker); held-out re-score {ha:.1} s of {:.1} s worker time, {hn} evaluations ({:.0}/s per worker)",
+        100.0 * sa / busy,
+        sn as f64 / sa.max(1e-9),
+        rayon::current_num_threads() as f64 * held_wall,
+        hn as f64 / ha.max(1e-9),
     )?;
     writeln!(o, "hypervolume per generation:")?;
     for r in records {

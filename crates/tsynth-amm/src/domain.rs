@@ -391,8 +391,16 @@ impl Domain for AmmDomain {
     ) -> Result<Option<tsynth_sim::AttackReport>, Fatal> {
         let ticks = u64::from(request.after_ticks.min(s.run.ticks));
         let elapsed = ticks * u64::from(s.run.seconds_per_tick);
-        crate::attack::probe::attack_report(p, world, elapsed, request, s.adversaries.rug_publisher)
-            .map(Some)
+        tsynth_sim::stats::time_attack(|| {
+            crate::attack::probe::attack_report(
+                p,
+                world,
+                elapsed,
+                request,
+                s.adversaries.rug_publisher,
+            )
+        })
+        .map(Some)
     }
 
     fn found_attacks(&self, st: &SeedState) -> Vec<FoundAttack> {
@@ -552,7 +560,7 @@ fn probe_once(st: &mut SeedState, probe: &mut Probe<'_>) -> Result<(), Fatal> {
             publisher: st.cfg.rug_publisher,
             seed: st.seed ^ u64::from(st.probes_seen),
         };
-        let found = screen(&world, &st.arena, &spec)?;
+        let found = tsynth_sim::stats::time_attack(|| screen(&world, &st.arena, &spec))?;
         st.note(found);
     }
     let trip = probes::stake_round_trip(

@@ -258,6 +258,7 @@ impl Searcher<'_> {
         let mut fork = self.base.fork();
         let outcome = execute(&mut fork, self.arena, &attack)?;
         self.evaluations += 1;
+        tsynth_sim::stats::count_attack_evaluation();
         let gain = outcome.gain;
         if self
             .best
