@@ -212,6 +212,20 @@ fn scalar_run_writes_a_run_directory_with_constrained_members() {
     assert_eq!(v4["held_out"]["feasible"], false);
     assert_eq!(cmp["constraints"][0], "rug_risk<=0.01");
     assert_eq!(cmp["held_out_seeds"][0], 1_000_001);
+    // the reported best is chosen on the held-out seeds: feasible there whenever any tuned
+    // design compared is, and the comparison says how it was chosen
+    let designs = cmp["designs"].as_array().unwrap();
+    let tuned_feasible = designs[1..designs.len() - 1]
+        .iter()
+        .any(|d| d["held_out"]["feasible"] == true);
+    if tuned_feasible {
+        assert_eq!(designs[1]["held_out"]["feasible"], true, "{}", designs[1]);
+    }
+    assert!(
+        cmp["best_choice"].as_str().unwrap().contains("held-out"),
+        "{}",
+        cmp["best_choice"]
+    );
 
     // the best design file runs with `tsynth sim`
     let sim = tsynth(&[

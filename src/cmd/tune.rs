@@ -260,6 +260,9 @@ fn print_report(
         comparison.held_out_seeds.first().copied().unwrap_or(0),
         comparison.aggregation
     )?;
+    if !comparison.best_choice.is_empty() {
+        writeln!(o, "  best: {}", comparison.best_choice)?;
+    }
     if !comparison.constraints.is_empty() {
         writeln!(o, "  constraints: {}", comparison.constraints.join(", "))?;
     }

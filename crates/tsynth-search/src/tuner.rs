@@ -133,6 +133,9 @@ pub struct TuneComparison {
     pub constraints: Vec<String>,
     /// The designs compared.
     pub designs: Vec<ComparedDesign>,
+    /// How the design labelled `best` was chosen (on the held-out seeds).
+    #[serde(default)]
+    pub best_choice: String,
 }
 
 /// What [`Tuner::finish`] wrote.
@@ -144,6 +147,21 @@ pub struct TuneReport {
     pub sensitivity: Vec<SensitivityRow>,
     /// `comparison.json`.
     pub comparison: TuneComparison,
+}
+
+/// Which tuned design `finish` reports, and why.
+struct HeldOutChoice {
+    index: usize,
+    why: String,
+}
+
+impl HeldOutChoice {
+    fn search(index: usize, why: &str) -> Self {
+        Self {
+            index,
+            why: why.to_string(),
+        }
+    }
 }
 
 /// The `checkpoint` of a tune run: every evaluated point and the progress so far.
@@ -491,6 +509,65 @@ impl Tuner {
         output::score(e, violation)
     }
 
+    /// The tuned design to report, chosen on the held-out seeds among the search's best and
+    /// the front (`held`: their held-out scores; the start point is index 0): those feasible
+    /// there; of them the ones the domain's rule calls better than the start (e.g. lower
+    /// `price_decoupling`, no worse rug risk, drawdown, launch spike and publisher profit),
+    /// when any is; of those the lowest held-out weighted sum. A design that wins on the
+    /// search seeds by trading what the rule protects (an allocation that pays the publisher
+    /// and opens a rug) is not reported as the tuned one. None feasible: the search's best.
+    fn held_out_best(&self, held: &[(usize, Score)], search_best: usize) -> HeldOutChoice {
+        let sim = self.function.simulator();
+        let values = |s: &Score| match self.aggregation {
+            crate::rundir::Aggregation::Mean => s.objectives.mean.clone(),
+            crate::rundir::Aggregation::Worst => s.objectives.worst.clone(),
+        };
+        let Some((_, start)) = held.iter().find(|(i, _)| *i == 0) else {
+            return HeldOutChoice::search(search_best, "no held-out score of the start");
+        };
+        let start_values = values(start);
+        let rule = &sim.selection().better;
+        let feasible: Vec<&(usize, Score)> =
+            held.iter().filter(|(i, s)| *i != 0 && s.feasible).collect();
+        if feasible.is_empty() {
+            return HeldOutChoice::search(
+                search_best,
+                "no tuned design is feasible on the held-out seeds: the search's best is shown",
+            );
+        }
+        let better: Vec<&(usize, Score)> = feasible
+            .iter()
+            .copied()
+            .filter(|(_, s)| rule.beats(sim.metrics(), &values(s), &start_values))
+            .collect();
+        let (pool, why) = if better.is_empty() {
+            (
+                feasible,
+                format!(
+                    "no tuned design feasible on the held-out seeds is better than the start by the domain's rule ({}): the lowest held-out weighted sum of the feasible ones is shown",
+                    rule.describe(sim.metrics())
+                ),
+            )
+        } else {
+            (
+                better,
+                format!(
+                    "the lowest held-out weighted sum among the tuned designs feasible on the held-out seeds and better than the start by the domain's rule ({})",
+                    rule.describe(sim.metrics())
+                ),
+            )
+        };
+        let scalar = |s: &Score| {
+            self.weights
+                .scalar(&sim.selection().ranking(sim.metrics(), &values(s)))
+        };
+        let index = pool
+            .iter()
+            .min_by(|a, b| scalar(&a.1).total_cmp(&scalar(&b.1)).then(a.0.cmp(&b.0)))
+            .map_or(search_best, |(i, _)| *i);
+        HeldOutChoice { index, why }
+    }
+
     /// After [`Tuner::run`] (called here if it was not): scores the start point, the front
     /// and the best point on the held-out seeds and writes `archive.json`, `best.toml`, the
     /// sensitivity table, `comparison.json` and the final checkpoint. Deterministic (no
@@ -519,6 +596,13 @@ impl Tuner {
         let held_score = |i: usize| -> Option<Score> {
             held.iter().find(|(k, _)| *k == i).map(|(_, s)| s.clone())
         };
+        // The design reported as tuned is chosen on the held-out seeds, not the search's.
+        let chosen = self.held_out_best(&held, outcome.best);
+        if let Some(o) = self.outcome.as_mut() {
+            o.best = chosen.index;
+        }
+        let outcome = self.outcome.as_ref().expect("run sets it");
+        let why = chosen.why;
         let mut members = Vec::new();
         for &i in &outcome.front {
             members.push(output::archive_member(
@@ -563,7 +647,8 @@ impl Tuner {
             }),
         )?;
 
-        let comparison = self.comparison(&held_score)?;
+        let mut comparison = self.comparison(&held_score)?;
+        comparison.best_choice = why;
         self.rundir.write_json_file(COMPARISON_JSON, &comparison)?;
         self.rundir.write_checkpoint(&Checkpoint {
             complete: true,
@@ -660,6 +745,7 @@ impl Tuner {
             aggregation: self.aggregation.name().to_string(),
             constraints: self.constraints.iter().map(|c| c.to_string()).collect(),
             designs,
+            best_choice: String::new(),
         })
     }
 }
