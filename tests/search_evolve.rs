@@ -383,3 +383,70 @@ fn init_designs_seed_the_initial_population() {
     assert!(archive.members.iter().all(|m| m.held_out.is_none()));
     assert_eq!(ev.records().len(), 1);
 }
+
+/// Co-evolution's gating rule (issue 13): a candidate gets the full attack search only when
+/// it is feasible after its screen and no member of the archive snapshot dominates it;
+/// otherwise its scores are exactly the screen's.
+#[test]
+fn only_candidates_the_archive_does_not_dominate_get_the_full_attack_search() {
+    use tsynth_moo::Problem;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
+    let sim = pool_sim(&tiny_scenario(tmp.path()), &lib);
+    let pipeline = Pipeline::new(Arc::clone(&lib), sim);
+    let config = tiny_config(tmp.path(), 0);
+    let (_, g) = tsynth_search::evolve::load_designs(&lib, &[root().join("designs/ocean-v3.toml")])
+        .unwrap()
+        .remove(0);
+    let plan = tsynth_sim::AttackPlan {
+        full_budget: 12,
+        seed: 3,
+        ..Default::default()
+    };
+    let ctx = tsynth_moo::EvalContext {
+        id: 7,
+        generation: 1,
+        layer: 0,
+        seed: 5,
+    };
+    let problem = |archive: Vec<Vec<f64>>| {
+        tsynth_search::problem::GrammarProblem::new(&pipeline, &config, vec![1])
+            .with_attacks(plan.clone())
+            .with_archive(archive)
+    };
+    // nothing in the archive: the full search
+    let open = problem(Vec::new());
+    let searched = open.evaluate(&g, &ctx).unwrap();
+    assert!(
+        searched.violation <= 0.0,
+        "V3 is feasible on the tiny scenario"
+    );
+    assert!(open.take_log()[0].searched);
+    let n = searched.objectives.len();
+    // an archive member the candidate dominates (worse everywhere): still searched
+    let weak = problem(vec![vec![f64::MAX; n]]);
+    weak.evaluate(&g, &ctx).unwrap();
+    assert!(weak.take_log()[0].searched);
+    // a member that dominates it: the screen only, with the screen's values to the bit
+    let strong = problem(vec![vec![f64::MIN; n]]);
+    let screened = strong.evaluate(&g, &ctx).unwrap();
+    assert!(!strong.take_log()[0].searched);
+    let screen = pipeline.evaluate(&g, &[1], &plan.screen());
+    let (objectives, _) = strong.ranking(&screen);
+    assert_eq!(screened.objectives, objectives);
+    // the search found more than the screen on V3 (its exit scam needs searching)
+    let at = pipeline
+        .simulator()
+        .selection()
+        .objectives
+        .iter()
+        .position(|n| n == "rug_risk")
+        .expect("rug_risk is an objective");
+    let risk = |o: &[f64]| o[at];
+    assert!(
+        risk(&searched.objectives) > risk(&screened.objectives),
+        "searched {:?} vs screened {:?}",
+        searched.objectives,
+        screened.objectives
+    );
+}
