@@ -151,7 +151,7 @@ fn a_replay_or_hall_entry_that_is_not_an_attack_is_an_error_naming_it() {
     let hall = dir.path().join("hall.json");
     std::fs::write(
         &hall,
-        r#"{"entries": [{"risk": 0.3, "attack": "publisher | claim | dance", "found_on": 3, "generation": 0}]}"#,
+        "{\"entries\": [\n  {\"risk\": 0.5, \"attack\": \"publisher | claim\", \"found_on\": 2, \"generation\": 0},\n  {\"risk\": 0.3, \"attack\": \"publisher | claim | dance\", \"found_on\": 3, \"generation\": 0}]}",
     )
     .unwrap();
     let o = attack(&[
@@ -162,8 +162,9 @@ fn a_replay_or_hall_entry_that_is_not_an_attack_is_an_error_naming_it() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
+    // named by file, line and column of its `"attack"` key, and by its number
     assert!(
-        err.contains(&format!("{}: entry 1", hall.display())),
+        err.contains(&format!("{}:3:17: entry 2", hall.display())),
         "{err}"
     );
 }

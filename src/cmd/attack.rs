@@ -161,10 +161,15 @@ fn start_attacks(args: &Args, sim: &dyn tsynth_sim::Simulate) -> Result<Vec<Stri
                 e.column()
             )
         })?;
+        // the i-th `"attack"` key of the file is entry i's (attack texts hold no quotes)
+        let keys: Vec<usize> = text.match_indices("\"attack\"").map(|(at, _)| at).collect();
         for (i, a) in hall.attacks().into_iter().enumerate() {
             sim.check_attack(&a).map_err(|e| {
+                let (line, col) = keys
+                    .get(i)
+                    .map_or((1, 1), |&at| tsynth_text::line_col(&text, at));
                 anyhow::anyhow!(
-                    "{}: entry {} of the hall of fame, \"{a}\", is not an attack: {e}",
+                    "{}:{line}:{col}: entry {} of the hall of fame, \"{a}\", is not an attack: {e}",
                     file.display(),
                     i + 1
                 )
