@@ -241,3 +241,28 @@ fn design_emit_onto_an_existing_file_names_the_path_once() {
     assert_eq!(err.matches(file.to_str().unwrap()).count(), 1, "{err}");
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
+
+#[test]
+fn a_default_scenario_missing_from_the_working_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = root().join("designs/ocean-v3.toml");
+    for cmd in ["sim", "attack", "criteria"] {
+        let mut c = command();
+        c.current_dir(dir.path());
+        c.arg(cmd);
+        if cmd == "criteria" {
+            c.arg(&design);
+        } else {
+            c.arg("--design").arg(&design);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let e = text(&out.stderr);
+        assert!(
+            e.contains(
+                "the default scenario `scenarios/default.toml` is not in the working directory"
+            ) && e.contains("--scenario FILE"),
+            "{cmd}: {e}"
+        );
+    }
+}

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let Some(design) = &args.design else {
         bail!("give --design FILE or --run DIR");
     };
-    let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
+    let scenario = args.common.scenario_or(DEFAULT_SCENARIO)?;
     let (library, emitted) = super::design::emit_file(design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
     let request = AttackRequest {

@@ -47,11 +47,22 @@ pub struct CommonArgs {
 }
 
 impl CommonArgs {
-    /// The scenario given, or `default`.
-    pub fn scenario_or(&self, default: &str) -> PathBuf {
-        self.scenario
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(default))
+    /// The scenario given, or `default` (a path relative to the working directory: an error
+    /// that says so when it is not there).
+    pub fn scenario_or(&self, default: &str) -> anyhow::Result<PathBuf> {
+        if let Some(s) = &self.scenario {
+            return Ok(s.clone());
+        }
+        let path = PathBuf::from(default);
+        if !path.exists() {
+            let cwd = std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            anyhow::bail!(
+                "no --scenario given, and the default scenario `{default}` is not in the working directory ({cwd}): run from the project root or pass --scenario FILE"
+            );
+        }
+        Ok(path)
     }
 
     /// The output directory given, or a new run directory named after `named_after`'s file

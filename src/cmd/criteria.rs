@@ -40,7 +40,7 @@ pub struct Args {
 /// Runs `tsynth criteria`.
 pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
-    let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
+    let scenario = args.common.scenario_or(DEFAULT_SCENARIO)?;
     let mut sims: BTreeMap<PathBuf, Box<dyn Simulate>> = BTreeMap::new();
     let mut loaded = Vec::new();
     for path in &args.designs {

@@ -53,7 +53,7 @@ struct Summary<'a> {
 /// Runs `tsynth sim`.
 pub fn run(args: Args) -> Result<ExitCode> {
     args.common.init_threads(None)?;
-    let scenario = args.common.scenario_or(DEFAULT_SCENARIO);
+    let scenario = args.common.scenario_or(DEFAULT_SCENARIO)?;
     let (library, emitted) = super::design::emit_file(&args.design)?;
     let plan = match &args.attack_plan {
         Some(p) => super::design::read_attack_plan(p)?,

@@ -83,8 +83,8 @@ pub struct Args {
 }
 
 impl Args {
-    fn config(&self) -> TuneConfig {
-        let scenario = self.common.scenario_or(DEFAULT_SCENARIO);
+    fn config(&self) -> Result<TuneConfig> {
+        let scenario = self.common.scenario_or(DEFAULT_SCENARIO)?;
         let baseline = match &self.baseline {
             Some(b) => Some(b.clone()),
             None => crate::registry::default_baseline(&scenario).and_then(|b| {
@@ -97,7 +97,7 @@ impl Args {
                 }
             }),
         };
-        TuneConfig {
+        Ok(TuneConfig {
             scenario,
             seeds: self.common.seeds,
             held_out: self.held_out,
@@ -116,7 +116,7 @@ impl Args {
             },
             fd_step: self.fd_step,
             baseline,
-        }
+        })
     }
 }
 
@@ -128,7 +128,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         out: args.common.out_or_new_run(&args.design),
         threads,
     };
-    let mut tuner = Tuner::create(args.config(), &new, crate::registry::registry())?;
+    let mut tuner = Tuner::create(args.config()?, &new, crate::registry::registry())?;
     let names: Vec<String> = tuner.params().iter().map(|p| p.name.clone()).collect();
     let settings = tuner.settings().clone();
     println!(

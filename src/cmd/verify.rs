@@ -401,7 +401,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         args.tolerance.is_finite() && (0.0..1.0).contains(&args.tolerance),
         "--tolerance must be in [0, 1)"
     );
-    let scenario = args.common.scenario_or(DEFAULT_VERIFY_SCENARIO);
+    let scenario = args.common.scenario_or(DEFAULT_VERIFY_SCENARIO)?;
     let (library, emitted) = super::design::emit_file(&args.design)?;
     let text = tsynth_sim::scenario::read(&scenario)?;
     let space = crate::registry::scenario_space(&text, &scenario)?;
