@@ -66,16 +66,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO)?;
     let (library, emitted) = super::design::emit_file(design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
-    let request = AttackRequest {
-        budget: args.budget,
-        seed: args.seed,
-        templates: !args.no_templates,
-        schedule_seconds: emitted.schedule_seconds,
-        after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
-        market_seed: args.market_seed,
-        hall: start_attacks(&args, sim.as_ref())?,
-        screen_only: false,
-    };
+    let request = request(&args, &emitted, sim.as_ref(), args.market_seed)?;
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
         Ok(Some(r)) => r,
@@ -134,6 +125,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The full search `args` ask for on `emitted`, after the honest market of `market_seed`.
+fn request(
+    args: &Args,
+    emitted: &tsynth_grammar::Emitted,
+    sim: &dyn tsynth_sim::Simulate,
+    market_seed: u64,
+) -> Result<AttackRequest> {
+    Ok(AttackRequest {
+        budget: args.budget,
+        seed: args.seed,
+        templates: !args.no_templates,
+        schedule_seconds: emitted.schedule_seconds,
+        after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
+        market_seed,
+        hall: start_attacks(args, sim)?,
+        screen_only: false,
+    })
 }
 
 /// The attacks to try first: `--replay` texts, then a hall of fame's entries.
@@ -242,16 +252,7 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
                 .or(m.seeds.first())
                 .copied()
                 .unwrap_or(1);
-            let request = AttackRequest {
-                budget: args.budget,
-                seed: args.seed,
-                templates: !args.no_templates,
-                schedule_seconds: emitted.schedule_seconds,
-                after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
-                market_seed: seed,
-                hall: start_attacks(args, sim.as_ref())?,
-                screen_only: false,
-            };
+            let request = request(args, &emitted, sim.as_ref(), seed)?;
             let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
                 Ok(Some(r)) => r,
                 Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),
