@@ -142,7 +142,7 @@ impl Run<'_> {
                     // the same chunk again in the next block (a cap resets per block)
                     break;
                 }
-                chunk /= U256::from(2);
+                chunk = amount / U256::from(2);
             }
             any |= bought;
             if !bought || left.is_zero() {
@@ -283,7 +283,9 @@ impl Run<'_> {
                 any = true;
                 self.held_dt |= self.h.dt > dt0;
             } else {
-                chunk /= U256::from(2);
+                // half of what was refused (halving a chunk above the holding would send
+                // the same refused amount again)
+                chunk = amount / U256::from(2);
             }
         }
         Ok(any)
