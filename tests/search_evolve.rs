@@ -144,6 +144,27 @@ fn archive_is_feasible_non_dominated_and_reproducible() {
         "the scenario text is stored"
     );
     assert!(out.join("comparison.json").is_file());
+    // The held-out re-score attacked every member with the strong final search on the
+    // first held-out seed, feasible there or not; the search phase used the cheap budget.
+    let held = ev.held_out_seeds();
+    for m in &archive.members {
+        let h = m
+            .held_out
+            .as_ref()
+            .expect("re-scored on the held-out seeds");
+        assert_eq!(
+            h.attack_plan.full_budget, config.engine.final_attack_budget,
+            "{}",
+            m.id
+        );
+        assert_eq!(h.attack_plan.searched_seeds, held[..1], "{}", m.id);
+        assert!(h.attack_plan.search_infeasible, "{}", m.id);
+        assert!(
+            m.attack_plan.full_budget <= config.engine.attack_budget,
+            "{}",
+            m.id
+        );
+    }
 
     let mut hashes: Vec<String> = archive
         .members
@@ -319,12 +340,18 @@ fn stopped_and_resumed_run_matches_an_uninterrupted_one() {
     );
 }
 
+/// The pool grammar's library and a pipeline on the tiny scenario (written into `dir`).
+fn tiny_pipeline(dir: &Path) -> (Arc<Library>, Pipeline) {
+    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
+    let sim = pool_sim(&tiny_scenario(dir), &lib);
+    let pipeline = Pipeline::new(Arc::clone(&lib), sim);
+    (lib, pipeline)
+}
+
 #[test]
 fn failing_candidates_are_infeasible_with_a_reason() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
-    let sim = pool_sim(&tiny_scenario(tmp.path()), &lib);
-    let pipeline = Pipeline::new(Arc::clone(&lib), sim);
+    let (lib, pipeline) = tiny_pipeline(tmp.path());
     // A genotype of the wrong length cannot be decoded.
     let bad = pipeline.evaluate(&Genotype(vec![0.5; 3]), &[1], &Default::default());
     assert!(!bad.score.feasible);
@@ -391,9 +418,7 @@ fn init_designs_seed_the_initial_population() {
 fn only_candidates_the_archive_does_not_dominate_get_the_full_attack_search() {
     use tsynth_moo::Problem;
     let tmp = tempfile::tempdir().unwrap();
-    let lib = Arc::new(Library::load(&root().join("grammars/amm.grammar")).unwrap());
-    let sim = pool_sim(&tiny_scenario(tmp.path()), &lib);
-    let pipeline = Pipeline::new(Arc::clone(&lib), sim);
+    let (lib, pipeline) = tiny_pipeline(tmp.path());
     let config = tiny_config(tmp.path(), 0);
     let (_, g) = tsynth_search::evolve::load_designs(&lib, &[root().join("designs/ocean-v3.toml")])
         .unwrap()

@@ -66,7 +66,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let scenario = args.common.scenario_or(DEFAULT_SCENARIO)?;
     let (library, emitted) = super::design::emit_file(design)?;
     let sim = crate::registry::simulator(&scenario, &library.blocks_dir)?;
-    let request = request(&args, &emitted, sim.as_ref(), args.market_seed)?;
+    let hall = start_attacks(&args, sim.as_ref())?;
+    let request = request(&args, &emitted, sim.as_ref(), args.market_seed, hall);
     let started = Instant::now();
     let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
         Ok(Some(r)) => r,
@@ -127,23 +128,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The full search `args` ask for on `emitted`, after the honest market of `market_seed`.
+/// The full search `args` ask for on `emitted`, after the honest market of `market_seed`,
+/// starting from `hall` (see [`start_attacks`]).
 fn request(
     args: &Args,
     emitted: &tsynth_grammar::Emitted,
     sim: &dyn tsynth_sim::Simulate,
     market_seed: u64,
-) -> Result<AttackRequest> {
-    Ok(AttackRequest {
+    hall: Vec<String>,
+) -> AttackRequest {
+    AttackRequest {
         budget: args.budget,
         seed: args.seed,
         templates: !args.no_templates,
         schedule_seconds: emitted.schedule_seconds,
         after_ticks: args.after_ticks.unwrap_or(sim.run_spec().ticks),
         market_seed,
-        hall: start_attacks(args, sim)?,
+        hall,
         screen_only: false,
-    })
+    }
 }
 
 /// The attacks to try first: `--replay` texts, then a hall of fame's entries.
@@ -235,16 +238,27 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
         }
         bar
     };
+    // every member is of the run's grammar and scenario: one simulator, one set of starts
+    let Some(first) = paths.first() else {
+        writeln!(
+            std::io::stdout().lock(),
+            "no feasible member in {} to check",
+            dir.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let (library, _) = super::design::emit_file(first)?;
+    let sim = crate::registry::simulator_from_text(
+        &run.config.scenario_text,
+        scenario,
+        &library.blocks_dir,
+    )?;
+    let hall = start_attacks(args, sim.as_ref())?;
     let rows = members
         .par_iter()
         .zip(&paths)
         .map(|(m, path)| -> Result<Checked> {
-            let (library, emitted) = super::design::emit_file(path)?;
-            let sim = crate::registry::simulator_from_text(
-                &run.config.scenario_text,
-                scenario,
-                &library.blocks_dir,
-            )?;
+            let (_, emitted) = super::design::emit_file(path)?;
             let seed = m
                 .held_out
                 .as_ref()
@@ -252,7 +266,7 @@ fn check_run(dir: &std::path::Path, args: &Args) -> Result<ExitCode> {
                 .or(m.seeds.first())
                 .copied()
                 .unwrap_or(1);
-            let request = request(args, &emitted, sim.as_ref(), seed)?;
+            let request = request(args, &emitted, sim.as_ref(), seed, hall.clone());
             let report = match sim.attack(&emitted.sources, &emitted.param_words(), &request) {
                 Ok(Some(r)) => r,
                 Ok(None) => bail!("domain `{}` has no adversary search", sim.domain()),

@@ -192,9 +192,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let (archive, comparison) = evolver.finish()?;
     let held_wall = held_started.elapsed();
     let all_attacks = tsynth_sim::stats::attack_time();
+    let all_times = evolver.pipeline().times();
+    let busy = |t: &tsynth_search::pipeline::PipelineTimes| t.compile_seconds + t.simulate_seconds;
+    // (attack seconds, attack evaluations, worker seconds) of the held-out re-score
     let held_attacks = (
         all_attacks.0 - search_attacks.0,
         all_attacks.1 - search_attacks.1,
+        busy(&all_times) - busy(&times),
     );
 
     let mut o = std::io::stdout().lock();
@@ -260,7 +264,7 @@ fn print_summary(
     comparison: Option<&Comparison>,
     times: tsynth_search::pipeline::PipelineTimes,
     (search_wall, held_wall): (f64, f64),
-    attacks: ((f64, u64), (f64, u64)),
+    attacks: ((f64, u64), (f64, u64, f64)),
 ) -> Result<()> {
     let dir = evolver.rundir().path();
     let records = evolver.records();
@@ -289,13 +293,13 @@ fn print_summary(
         held_wall
     )?;
     let (sa, sn) = attacks.0;
-    let (ha, hn) = attacks.1;
+    let (ha, hn, held_busy) = attacks.1;
     writeln!(
         o,
         "attacks: search {sa:.1} s of {busy:.1} s worker time ({:.1}%), {sn} attack evaluations ({:.0}/s per worker); held-out re-score {ha:.1} s of {:.1} s worker time, {hn} evaluations ({:.0}/s per worker)",
         100.0 * sa / busy,
         sn as f64 / sa.max(1e-9),
-        rayon::current_num_threads() as f64 * held_wall,
+        held_busy,
         hn as f64 / ha.max(1e-9),
     )?;
     writeln!(o, "hypervolume per generation:")?;

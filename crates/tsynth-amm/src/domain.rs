@@ -391,16 +391,8 @@ impl Domain for AmmDomain {
     ) -> Result<Option<tsynth_sim::AttackReport>, Fatal> {
         let ticks = u64::from(request.after_ticks.min(s.run.ticks));
         let elapsed = ticks * u64::from(s.run.seconds_per_tick);
-        tsynth_sim::stats::time_attack(|| {
-            crate::attack::probe::attack_report(
-                p,
-                world,
-                elapsed,
-                request,
-                s.adversaries.rug_publisher,
-            )
-        })
-        .map(Some)
+        crate::attack::probe::attack_report(p, world, elapsed, request, s.adversaries.rug_publisher)
+            .map(Some)
     }
 
     fn found_attacks(&self, st: &SeedState) -> Vec<FoundAttack> {

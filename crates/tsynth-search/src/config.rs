@@ -112,7 +112,7 @@ pub struct EngineSettings {
     /// known designs (0: none; only the domain's in-simulation screens attack).
     pub attack_budget: u32,
     /// Attack evaluations per probed state of the held-out re-score's full search (the
-    /// first held-out seed of every archive member and known design, when feasible), ten
+    /// first held-out seed of every archive member and known design, feasible or not), ten
     /// times `attack_budget` by default: the verdicts a token engineer reads come from the
     /// strong search, the ranking during the search from the cheap one (0: `attack_budget`).
     pub final_attack_budget: u32,

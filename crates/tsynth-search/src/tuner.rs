@@ -156,7 +156,7 @@ struct HeldOutChoice {
 }
 
 impl HeldOutChoice {
-    fn search(index: usize, why: &str) -> Self {
+    fn fallback(index: usize, why: &str) -> Self {
         Self {
             index,
             why: why.to_string(),
@@ -518,53 +518,47 @@ impl Tuner {
     /// and opens a rug) is not reported as the tuned one. None feasible: the search's best.
     fn held_out_best(&self, held: &[(usize, Score)], search_best: usize) -> HeldOutChoice {
         let sim = self.function.simulator();
-        let values = |s: &Score| match self.aggregation {
-            crate::rundir::Aggregation::Mean => s.objectives.mean.clone(),
-            crate::rundir::Aggregation::Worst => s.objectives.worst.clone(),
-        };
+        fn aggregated(a: crate::rundir::Aggregation, s: &Score) -> &crate::rundir::NamedObjectives {
+            match a {
+                crate::rundir::Aggregation::Mean => &s.objectives.mean,
+                crate::rundir::Aggregation::Worst => &s.objectives.worst,
+            }
+        }
+        let agg = self.aggregation;
         let Some((_, start)) = held.iter().find(|(i, _)| *i == 0) else {
-            return HeldOutChoice::search(search_best, "no held-out score of the start");
+            return HeldOutChoice::fallback(search_best, "no held-out score of the start");
         };
-        let start_values = values(start);
+        let start_values = aggregated(agg, start);
         let rule = &sim.selection().better;
         let feasible: Vec<&(usize, Score)> =
             held.iter().filter(|(i, s)| *i != 0 && s.feasible).collect();
         if feasible.is_empty() {
-            return HeldOutChoice::search(
+            return HeldOutChoice::fallback(
                 search_best,
                 "no tuned design is feasible on the held-out seeds: the search's best is shown",
             );
         }
-        let better: Vec<&(usize, Score)> = feasible
-            .iter()
-            .copied()
-            .filter(|(_, s)| rule.beats(sim.metrics(), &values(s), &start_values))
-            .collect();
-        let (pool, why) = if better.is_empty() {
-            (
-                feasible,
-                format!(
-                    "no tuned design feasible on the held-out seeds is better than the start by the domain's rule ({}): the lowest held-out weighted sum of the feasible ones is shown",
-                    rule.describe(sim.metrics())
-                ),
+        let beats = |s: &Score| rule.beats(sim.metrics(), aggregated(agg, s), start_values);
+        let any_better = feasible.iter().any(|(_, s)| beats(s));
+        let rule_text = rule.describe(sim.metrics());
+        let why = if any_better {
+            format!(
+                "the lowest held-out weighted sum among the tuned designs feasible on the held-out seeds and better than the start by the domain's rule ({rule_text})"
             )
         } else {
-            (
-                better,
-                format!(
-                    "the lowest held-out weighted sum among the tuned designs feasible on the held-out seeds and better than the start by the domain's rule ({})",
-                    rule.describe(sim.metrics())
-                ),
+            format!(
+                "no tuned design feasible on the held-out seeds is better than the start by the domain's rule ({rule_text}): the lowest held-out weighted sum of the feasible ones is shown"
             )
         };
-        let scalar = |s: &Score| {
-            self.weights
-                .scalar(&sim.selection().ranking(sim.metrics(), &values(s)))
-        };
-        let index = pool
+        let index = feasible
             .iter()
-            .min_by(|a, b| scalar(&a.1).total_cmp(&scalar(&b.1)).then(a.0.cmp(&b.0)))
-            .map_or(search_best, |(i, _)| *i);
+            .filter(|(_, s)| !any_better || beats(s))
+            .map(|(i, s)| {
+                let ranking = sim.selection().ranking(sim.metrics(), aggregated(agg, s));
+                (*i, self.weights.scalar(&ranking))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map_or(search_best, |(i, _)| i);
         HeldOutChoice { index, why }
     }
 

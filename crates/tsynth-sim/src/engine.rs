@@ -135,8 +135,11 @@ impl<D: Domain> Candidate<'_, D> {
             hall: plan.hall.clone(),
             screen_only: !search,
         };
-        self.domain
-            .attack(self.prepared, None, world, self.scenario, &request)
+        // timed here for every domain; a domain times its own in-simulation screens
+        crate::stats::time_attack(|| {
+            self.domain
+                .attack(self.prepared, None, world, self.scenario, &request)
+        })
     }
 
     /// Runs seed `seed` for its first `ticks` ticks (probes included, capped at the
