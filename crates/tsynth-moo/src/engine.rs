@@ -17,6 +17,8 @@
 //! seed derived from the run seed and the individual's id, so results never depend on the
 //! number of threads.
 
+use std::collections::BTreeMap;
+
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -587,7 +589,10 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
         let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
         if self.state.config.keep_archive {
-            self.state.archive.extend(born.iter().map(|(_, i)| i));
+            let top = self.top_tier(problem);
+            self.state
+                .archive
+                .extend(born.iter().map(|(_, i)| i).filter(|i| i.tier >= top));
         }
         let cands: Vec<Individual<G, E>> = born.into_iter().map(|(_, i)| i).collect();
         let (layer0, ranks) = self.survive(cands, m);
@@ -620,14 +625,24 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             }
         }
         let born = self.evaluate(problem, births, generation, m)?;
+        let mut rescored = self.rescore_movers(problem, &born, reseed, generation, m)?;
 
         // Commit: nothing below can fail.
         self.state.generation = generation;
-        let new_count = born.len();
+        let new_count = born.len() + rescored.len();
         let feasible = born.iter().filter(|(_, i)| i.is_feasible()).count();
         let invalid = born.iter().filter(|(_, i)| i.invalid.is_some()).count();
+        self.state.evaluations += rescored.len() as u64;
         if self.state.config.keep_archive {
-            self.state.archive.extend(born.iter().map(|(_, i)| i));
+            let top = self.top_tier(problem);
+            let mut rescored: Vec<&Individual<G, E>> = rescored.values().collect();
+            rescored.sort_by_key(|i| i.id);
+            self.state.archive.extend(
+                born.iter()
+                    .map(|(_, i)| i)
+                    .chain(rescored)
+                    .filter(|i| i.tier >= top),
+            );
         }
         for ind in self.state.layers.iter_mut().flatten() {
             ind.age = ind.age.saturating_add(1);
@@ -653,6 +668,13 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
             } else {
                 cands = previous;
                 cands.extend(children);
+            }
+            // Movers scored for another tier carry their new score (made for the layer
+            // they end in; they pass any layer before it without competing there).
+            for ind in &mut incoming {
+                if let Some(again) = rescored.remove(&ind.id) {
+                    *ind = again;
+                }
             }
             cands.append(&mut incoming);
             if let Some(limit) = self.state.config.max_age(layer) {
@@ -798,17 +820,7 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                 source: Box::new(e),
             })?;
             validate_evaluation(&eval, m, id)?;
-            let mut objectives = eval.objectives;
-            let mut violation = eval.violation;
-            let invalid = InfeasibleReason::of(&objectives, violation);
-            if invalid.is_some() {
-                for v in &mut objectives {
-                    if !v.is_finite() {
-                        *v = f64::MAX;
-                    }
-                }
-                violation = f64::MAX;
-            }
+            let (objectives, violation, invalid) = sanitize(eval.objectives, eval.violation);
             out.push((
                 birth.layer,
                 Individual {
@@ -820,11 +832,111 @@ impl<G: Clone + PartialEq + Send + Sync, E: Clone + Send + Sync> Engine<G, E> {
                     age: birth.age,
                     born: generation,
                     invalid,
+                    tier: problem.tier(birth.layer),
                 },
             ));
         }
         self.state.next_id = first_id + out.len() as u64;
         self.state.evaluations += out.len() as u64;
+        Ok(out)
+    }
+
+    /// The highest evaluation tier of any layer: only individuals scored at it enter the
+    /// archive.
+    fn top_tier<P: Problem>(&self, problem: &P) -> u32 {
+        (0..self.state.config.layer_count())
+            .map(|l| problem.tier(l))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The layer an individual of age `age` that starts looking in `start` ends in this
+    /// generation (the first whose age limit it fits; the last has none).
+    fn destination(&self, start: usize, age: u32) -> usize {
+        let last = self.state.config.layer_count().saturating_sub(1);
+        (start..last)
+            .find(|&l| {
+                self.state
+                    .config
+                    .max_age(l)
+                    .is_none_or(|limit| age <= limit)
+            })
+            .unwrap_or(last)
+    }
+
+    /// Scores again, for the layer they will end in, the individuals that move up this
+    /// generation into a layer of another tier than they were scored at (see
+    /// [`Problem::tier`]); nothing is committed. Movers are decided by age alone, exactly as
+    /// the survival loop of [`Engine::next_generation`] moves them.
+    fn rescore_movers<P>(
+        &self,
+        problem: &P,
+        born: &[(usize, Individual<G, E>)],
+        reseed: bool,
+        generation: u64,
+        m: usize,
+    ) -> Result<BTreeMap<u64, Individual<G, E>>>
+    where
+        P: Problem<Genotype = G, Extra = E>,
+        G: Clone,
+    {
+        let mut todo: Vec<(usize, &Individual<G, E>)> = Vec::new();
+        for (layer, members) in self.state.layers.iter().enumerate() {
+            let start = if reseed && layer == 0 { 1 } else { layer };
+            for ind in members {
+                // ages are raised by one when the generation is committed
+                let dest = self.destination(start, ind.age.saturating_add(1));
+                if problem.tier(dest) != ind.tier {
+                    todo.push((dest, ind));
+                }
+            }
+        }
+        for (layer, ind) in born {
+            let dest = self.destination(*layer, ind.age);
+            if problem.tier(dest) != ind.tier {
+                todo.push((dest, ind));
+            }
+        }
+        if todo.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let seed = self.state.config.seed;
+        let results: Vec<std::result::Result<Evaluation<E>, P::Error>> = todo
+            .par_iter()
+            .map(|(dest, ind)| {
+                let ctx = EvalContext {
+                    id: ind.id,
+                    generation,
+                    layer: *dest,
+                    seed: evaluation_seed(seed, ind.id),
+                };
+                problem.evaluate(&ind.genotype, &ctx)
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        for ((dest, ind), result) in todo.into_iter().zip(results) {
+            let eval = result.map_err(|e| MooError::Evaluation {
+                id: ind.id,
+                generation,
+                source: Box::new(e),
+            })?;
+            validate_evaluation(&eval, m, ind.id)?;
+            let (objectives, violation, invalid) = sanitize(eval.objectives, eval.violation);
+            out.insert(
+                ind.id,
+                Individual {
+                    id: ind.id,
+                    genotype: ind.genotype.clone(),
+                    objectives,
+                    violation,
+                    extra: eval.extra,
+                    age: ind.age,
+                    born: ind.born,
+                    invalid,
+                    tier: problem.tier(dest),
+                },
+            );
+        }
         Ok(out)
     }
 
@@ -967,4 +1079,22 @@ fn validate_evaluation<E>(eval: &Evaluation<E>, m: usize, id: u64) -> Result<()>
         });
     }
     Ok(())
+}
+
+/// A non-finite objective or violation makes the individual infeasible (violation
+/// `f64::MAX`, non-finite objectives replaced by `f64::MAX`) with a recorded reason.
+fn sanitize(
+    mut objectives: Vec<f64>,
+    mut violation: f64,
+) -> (Vec<f64>, f64, Option<InfeasibleReason>) {
+    let invalid = InfeasibleReason::of(&objectives, violation);
+    if invalid.is_some() {
+        for v in &mut objectives {
+            if !v.is_finite() {
+                *v = f64::MAX;
+            }
+        }
+        violation = f64::MAX;
+    }
+    (objectives, violation, invalid)
 }

@@ -27,6 +27,13 @@ pub struct Individual<G, E> {
     /// replaced by `f64::MAX`) instead of aborting the run.
     #[serde(default)]
     pub invalid: Option<InfeasibleReason>,
+    /// The evaluation tier it was scored at ([`crate::Problem::tier`] of its layer then).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tier: u32,
+}
+
+fn is_zero(t: &u32) -> bool {
+    *t == 0
 }
 
 impl<G, E> Individual<G, E> {

@@ -150,6 +150,16 @@ pub trait Problem: Sync {
     /// Mutate a child in place.
     fn mutate(&self, genotype: &mut Self::Genotype, rng: &mut MooRng);
 
+    /// The evaluation tier of a layer (default: 0 for every layer). A problem whose older
+    /// layers score on more conditions (MOJITO-R's variation-aware schedule) returns a
+    /// higher tier for them. An individual that moves up into a layer of another tier than
+    /// the one it was scored at is scored again for that layer before the layer's survival,
+    /// so every layer compares like with like; only individuals scored at the top tier
+    /// (the highest of any layer) enter the archive.
+    fn tier(&self, _layer: usize) -> u32 {
+        0
+    }
+
     /// Score one genotype.
     fn evaluate(
         &self,

@@ -15,6 +15,7 @@ fn ind(id: u64, f: Vec<f64>, violation: f64) -> Individual<u64, ()> {
         age: 0,
         born: 0,
         invalid: None,
+        tier: 0,
     }
 }
 
