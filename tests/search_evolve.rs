@@ -475,3 +475,101 @@ fn only_candidates_the_archive_does_not_dominate_get_the_full_attack_search() {
         screened.objectives
     );
 }
+
+/// Variation-aware synthesis: the tiny scenario with two uncontrollable variables, one corner
+/// and Monte Carlo conditions from layer 1 on, a held-out verification on fresh conditions.
+#[test]
+fn older_layers_score_on_corners_and_samples_and_the_held_out_re_score_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = tiny_config(tmp.path(), 4);
+    let text = std::fs::read_to_string(&config.scenario).unwrap();
+    let text = text
+        .replacen(
+            "initial_base = 1000.0",
+            "initial_base = { uniform = [500.0, 1500.0] }",
+            1,
+        )
+        .replacen(
+            "attacker_capital = 1000.0",
+            "attacker_capital = { lognormal = [1000.0, 0.5] }",
+            1,
+        );
+    assert!(text.contains("uniform") && text.contains("lognormal"));
+    let scenario = tmp.path().join("varied.toml");
+    std::fs::write(&scenario, &text).unwrap();
+    config.scenario = scenario;
+    let corners = tmp.path().join("corners.toml");
+    std::fs::write(
+        &corners,
+        "agent_seed = 5\n[[corner]]\nid = \"c1\"\n[corner.values]\n\
+         \"pool.initial_base\" = 500.0\n\"adversaries.attacker_capital\" = 4000.0\n",
+    )
+    .unwrap();
+    config.engine.age_gap = 1;
+    config.variation = Some(tsynth_search::variation::VariationSettings {
+        corners: Some(corners.clone()),
+        samples: 2,
+        extra_samples_per_layer: 0,
+        from_layer: 1,
+        held_out_samples: 3,
+    });
+    let out = tmp.path().join("run");
+    let mut ev = new_run(&config, &out);
+    assert_eq!(ev.conditions().corner_count(), 1);
+    assert_eq!(ev.conditions().sample_count(), 2);
+    let archive = run_to_end(&mut ev);
+    drop(ev);
+    // Layer 1 was reached, and what it scored carries the corner and both samples.
+    assert!(!archive.members.is_empty());
+    for m in &archive.members {
+        let labels: Vec<&str> = m
+            .per_seed
+            .iter()
+            .filter_map(|o| o.condition.as_deref())
+            .collect();
+        assert_eq!(
+            labels,
+            ["c1", "s0", "s1"],
+            "archive member {} was not scored on the conditions",
+            m.id
+        );
+        assert!(m.per_seed.iter().any(|o| o.condition.is_none()), "{}", m.id);
+        let h = m.held_out.as_ref().unwrap();
+        let held: Vec<&str> = h
+            .per_seed
+            .iter()
+            .filter_map(|o| o.condition.as_deref())
+            .collect();
+        assert_eq!(held, ["h0", "h1", "h2"], "{}", m.id);
+        let (passed, n) = tsynth_search::variation::held_out_yield(h).unwrap();
+        assert_eq!(n, 3);
+        assert!(passed <= 3);
+    }
+    assert!(out.join("variation.json").is_file());
+    // Resuming reads the stored conditions, not the corners file.
+    std::fs::remove_file(&corners).unwrap();
+    let mut again = Evolver::resume(&out, Some(5), 1, &registry()).unwrap();
+    run_to_end(&mut again);
+
+    // A corners file that does not match the scenario's variables is a positioned error.
+    std::fs::write(
+        &corners,
+        "[[corner]]\nid = \"c1\"\n[corner.values]\n\"pool.initial_base\" = 500.0\n",
+    )
+    .unwrap();
+    let e = Evolver::create(
+        config.clone(),
+        &NewRun {
+            grammar: config.grammar.clone().unwrap(),
+            out: tmp.path().join("bad"),
+            threads: 1,
+        },
+        &registry(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains(&format!("{}:2:1:", corners.display())) && e.contains("attacker_capital"),
+        "{e}"
+    );
+}

@@ -124,6 +124,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     );
 
+    let conds = evolver.conditions();
+    if let Some(v) = evolver.config().variation.as_ref() {
+        let layers = match evolver.config().engine.mode {
+            tsynth_search::EngineMode::Alps => evolver.config().engine.layers,
+            tsynth_search::EngineMode::Nsga2 => 1,
+        };
+        let per_layer: Vec<String> = (0..layers)
+            .map(|l| {
+                let n = if l < v.from_layer || v.search_is_nominal() {
+                    0
+                } else {
+                    conds.corner_count() + v.samples_for_layer(l).min(conds.sample_count())
+                };
+                format!("layer {l}: {n}")
+            })
+            .collect();
+        eprintln!(
+            "variation: {} corner(s){} and {} Monte Carlo condition(s) besides the nominal market ({}); held-out: {} seed(s) + {} fresh condition(s)",
+            conds.corner_count(),
+            v.corners
+                .as_ref()
+                .map(|p| format!(" from {}", p.display()))
+                .unwrap_or_default(),
+            conds.sample_count(),
+            per_layer.join(", "),
+            evolver.config().engine.held_out_seeds,
+            conds.held_out().len()
+        );
+    }
+
     let bar = ProgressBar::new(target + 1);
     if args.common.no_progress {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -328,6 +358,7 @@ fn print_summary(
     if let Some(c) = comparison {
         print_comparison(o, archive, c)?;
     }
+    print_yields(o, archive, comparison)?;
     Ok(())
 }
 
@@ -374,9 +405,15 @@ fn print_front(o: &mut impl Write, archive: &ArchiveFile, sort_by: Option<&str>)
         for n in names {
             write!(o, " {:>21}", cell(n))?;
         }
+        let yield_note = m
+            .held_out
+            .as_ref()
+            .and_then(tsynth_search::variation::held_out_yield)
+            .map(|(p, n)| format!("  yield {p}/{n}"))
+            .unwrap_or_default();
         writeln!(
             o,
-            "  {}{}",
+            "  {}{}{yield_note}",
             blocks.join("+"),
             match &m.held_out {
                 Some(h) if !h.feasible => "  (infeasible on held-out seeds)",
@@ -466,6 +503,71 @@ fn print_comparison(o: &mut impl Write, archive: &ArchiveFile, c: &Comparison) -
         }
         if doms.len() > 15 {
             writeln!(o, "  ... {} more in comparison.json", doms.len() - 15)?;
+        }
+    }
+    Ok(())
+}
+
+/// The held-out verification of variation-aware synthesis: the yield (every constraint holds)
+/// over the fresh Monte Carlo conditions, for the front and the known designs.
+fn print_yields(
+    o: &mut impl Write,
+    archive: &ArchiveFile,
+    comparison: Option<&Comparison>,
+) -> Result<()> {
+    use tsynth_search::variation::held_out_yield;
+    let mut ys: Vec<(&str, (u64, u64))> = archive
+        .members
+        .iter()
+        .filter_map(|m| Some((m.id.as_str(), m.held_out.as_ref().and_then(held_out_yield)?)))
+        .collect();
+    let designs: Vec<(&str, (u64, u64))> = comparison
+        .map(|c| {
+            c.designs
+                .iter()
+                .filter_map(|d| Some((d.name.as_str(), held_out_yield(&d.held_out)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(n) = ys.first().or(designs.first()).map(|(_, (_, n))| *n) else {
+        return Ok(());
+    };
+    writeln!(
+        o,
+        "\nheld-out yield (every constraint holds) over {n} fresh conditions, 95% Clopper-Pearson:"
+    )?;
+    ys.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let line = |name: &str, (p, n): (u64, u64)| {
+        let y = tsynth_verify::YieldEstimate::new(p, n);
+        format!(
+            "  {name:<12} {p:>3}/{n:<3} {:>5.1}% [{:.1}%, {:.1}%]",
+            100.0 * y.value,
+            100.0 * y.ci_low,
+            100.0 * y.ci_high
+        )
+    };
+    if ys.is_empty() {
+        writeln!(o, "  front: empty")?;
+    } else {
+        let mean = ys
+            .iter()
+            .map(|(_, (p, n))| *p as f64 / *n as f64)
+            .sum::<f64>()
+            / ys.len() as f64;
+        writeln!(
+            o,
+            "  front: {} members, mean yield {:.1}%, best:",
+            ys.len(),
+            100.0 * mean
+        )?;
+        for (id, y) in ys.iter().take(5) {
+            writeln!(o, "{}", line(id, *y))?;
+        }
+    }
+    if !designs.is_empty() {
+        writeln!(o, "  known designs:")?;
+        for (name, y) in designs {
+            writeln!(o, "{}", line(name, y))?;
         }
     }
     Ok(())

@@ -27,6 +27,13 @@
 //! reference_point = [0.1, 0.1, 1.0, 200.0]  # default: each objective's declared reference
 //! archive_cap = 100
 //! survival = "Auto"         # NSGA-II for 1-2 objectives, NSGA-III from 3; or "RankCrowding"
+//!
+//! [variation]               # variation-aware synthesis (off by default), crate::variation
+//! corners = "corners/robust-v41.toml"
+//! samples = 2
+//! extra_samples_per_layer = 2
+//! from_layer = 1
+//! held_out_samples = 16
 //! ```
 //!
 //! Objectives and constraints default to the domain's (see `tsynth_sim::Domain::
@@ -50,6 +57,7 @@ use tsynth_text::line_col;
 
 use crate::error::{Result, SearchError};
 use crate::rundir::Aggregation;
+use crate::variation::VariationSettings;
 
 /// Attack evaluations per probed state of the full attack search an archive candidate gets
 /// (`[engine] attack_budget`); the one-design commands use the same.
@@ -172,6 +180,10 @@ pub struct SearchConfig {
     pub better: Option<BetterRule>,
     /// Engine settings.
     pub engine: EngineSettings,
+    /// Variation-aware synthesis: corners and Monte Carlo conditions (off by default; see
+    /// [`crate::variation`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variation: Option<VariationSettings>,
     /// The file and text the configuration was read from (for positions in later checks).
     #[serde(skip)]
     pub origin: Option<(PathBuf, String)>,
@@ -194,6 +206,7 @@ impl Default for SearchConfig {
             constraints: None,
             better: None,
             engine: EngineSettings::default(),
+            variation: None,
             origin: None,
         }
     }
@@ -352,6 +365,13 @@ impl SearchConfig {
         }
         if e.archive_cap == 0 {
             return Err(("archive_cap", "`archive_cap` must be at least 1".into()));
+        }
+        let layers = match e.mode {
+            EngineMode::Alps => e.layers,
+            EngineMode::Nsga2 => 1,
+        };
+        if let Some(v) = &self.variation {
+            v.validate(layers)?;
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ use crate::problem::GrammarProblem;
 use crate::rundir::{
     ArchiveFile, ArchiveMember, GenerationRecord, PathRecord, RunConfig, RunDir, Score,
 };
+use crate::variation::{Conditions, VariationFile};
 
 /// Version of the checkpoint format (2: named objective vectors).
 const CHECKPOINT_FORMAT: u32 = 2;
@@ -154,6 +155,20 @@ pub struct Evolver {
     seeds: Vec<u64>,
     reference_point: Vec<f64>,
     hall: Hall,
+    /// The conditions of variation-aware synthesis (empty when `[variation]` is off).
+    conditions: Conditions,
+}
+
+/// File with the conditions of variation-aware synthesis (corners, the search's and the
+/// held-out Monte Carlo conditions), so that a resume never reads the corners file again.
+pub const VARIATION_JSON: &str = "variation.json";
+
+/// The top age layer of a configuration.
+fn top_layer(config: &SearchConfig) -> usize {
+    match config.engine.mode {
+        EngineMode::Alps => config.engine.layers.saturating_sub(1),
+        EngineMode::Nsga2 => 0,
+    }
 }
 
 impl std::fmt::Debug for Evolver {
@@ -243,6 +258,24 @@ impl Evolver {
         if let Some(cmp) = &config.compare {
             load_designs(&library, cmp)?;
         }
+        let variation = VariationFile::resolve(
+            config.variation.as_ref(),
+            &scenario_text,
+            &config.scenario,
+            config.seed,
+            top_layer(&config),
+        )?;
+        let conditions = match &variation {
+            Some(v) => Conditions::build(
+                v,
+                registry,
+                &scenario_text,
+                &config.scenario,
+                &library.blocks_dir,
+                sim.as_ref(),
+            )?,
+            None => Conditions::default(),
+        };
         if new.out.join(crate::rundir::CHECKPOINT).exists()
             || new.out.join(crate::rundir::RUN_TOML).exists()
         {
@@ -284,6 +317,9 @@ impl Evolver {
             settings: settings_table(&config)?,
         };
         rundir.write_config(&run_config)?;
+        if let Some(v) = &variation {
+            rundir.write_json_file(VARIATION_JSON, v)?;
+        }
         let mut engine = Engine::new(engine_config(&config, &reference_point))?;
         engine.inject(init.into_iter().map(|(_, g)| g))?;
         let seeds = search_seeds(config.seed, config.max_seeds());
@@ -300,6 +336,7 @@ impl Evolver {
             seeds,
             reference_point,
             hall: Hall::default(),
+            conditions,
         })
     }
 
@@ -358,6 +395,22 @@ impl Evolver {
                 "run.toml's objectives or reference point differ from its settings".into(),
             ));
         }
+        let conditions = if config.variation.is_none() {
+            Conditions::default()
+        } else {
+            let path = rundir.path().join(VARIATION_JSON);
+            let text = std::fs::read_to_string(&path).map_err(|e| SearchError::io(&path, e))?;
+            let v: VariationFile =
+                serde_json::from_str(&text).map_err(|e| SearchError::format(&path, e))?;
+            Conditions::build(
+                &v,
+                registry,
+                &run_config.scenario_text,
+                Path::new(&run_config.scenario.given),
+                &library.blocks_dir,
+                sim.as_ref(),
+            )?
+        };
         let pipeline = Pipeline::new(Arc::clone(&library), sim);
         let checkpoint: Option<Checkpoint> = rundir.read_checkpoint()?;
         let (engine, seen_evaluations, seen_structures, records, hall) = match checkpoint {
@@ -415,6 +468,7 @@ impl Evolver {
             seeds,
             reference_point,
             hall,
+            conditions,
         };
         // Drop whatever was written after the checkpoint.
         ev.rundir.write_generations(&ev.records)?;
@@ -422,6 +476,11 @@ impl Evolver {
             ev.write_archive(None)?;
         }
         Ok(ev)
+    }
+
+    /// The conditions of variation-aware synthesis (empty when `[variation]` is off).
+    pub fn conditions(&self) -> &Conditions {
+        &self.conditions
     }
 
     /// The configuration in use.
@@ -486,6 +545,7 @@ impl Evolver {
     pub fn step(&mut self) -> Result<&GenerationRecord> {
         let started = Instant::now();
         let problem = GrammarProblem::new(&self.pipeline, &self.config, self.seeds.clone())
+            .with_conditions(&self.conditions)
             .with_attacks(self.attack_plan())
             .with_archive(
                 self.engine
@@ -614,9 +674,16 @@ impl Evolver {
             .final_attack_plan()
             .searching_only(held.first().copied())
             .searching_infeasible();
+        // With `[variation]` the re-score is a verification: fresh Monte Carlo conditions too.
+        let fresh = self.conditions.held_out();
         let scores: Vec<Score> = members
             .par_iter()
-            .map(|m| pipeline.evaluate(&m.genotype, &held, &plan).score.clone())
+            .map(|m| {
+                pipeline
+                    .evaluate_in(&m.genotype, &held, &fresh, &plan)
+                    .score
+                    .clone()
+            })
             .collect();
         let by_id: BTreeMap<u64, Score> = members.iter().map(|m| m.id).zip(scores).collect();
         let archive = self.write_archive(Some(&by_id))?;
@@ -644,7 +711,7 @@ impl Evolver {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default(),
                 path: p.display().to_string(),
-                held_out: pipeline.evaluate(g, &held, &plan).score.clone(),
+                held_out: pipeline.evaluate_in(g, &held, &fresh, &plan).score.clone(),
             })
             .collect();
         let sim = self.pipeline.simulator();
@@ -765,6 +832,16 @@ pub fn simulator(
     config: &SearchConfig,
 ) -> Result<(Arc<dyn Simulate>, Vec<f64>)> {
     let compiler = tsynth_solc::Compiler::shared()?;
+    // A scenario with uncontrollable variables is simulated at their nominal values (the
+    // conditions of `[variation]` render their own values).
+    let space =
+        tsynth_verify::Space::parse(text, path).map_err(|e| SearchError::Config(e.to_string()))?;
+    let nominal = space.render_nominal();
+    let text = if space.is_empty() {
+        text
+    } else {
+        nominal.as_str()
+    };
     let mut sim = registry.simulator(
         text,
         path,

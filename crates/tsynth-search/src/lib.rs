@@ -10,6 +10,7 @@
 //! * [`tune`]: the local tuning optimisers of one design's parameters (pattern search, local
 //!   NSGA-II), objective bounds, weights, sensitivity.
 //! * [`tuner`]: the tuning run (`tsynth tune`) over a run directory, symmetric to [`Evolver`].
+//! * [`variation`]: variation-aware synthesis (corners and Monte Carlo conditions, MOJITO-R).
 //! * [`config`]: the evolve configuration (defaults, TOML file with positioned errors).
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
@@ -22,6 +23,7 @@ pub mod problem;
 pub mod rundir;
 pub mod tune;
 pub mod tuner;
+pub mod variation;
 
 pub use config::{EngineMode, EngineSettings, SearchConfig};
 pub use error::{Result, SearchError};

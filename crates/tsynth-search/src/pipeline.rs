@@ -18,6 +18,7 @@ use tsynth_sim::{Aggregate, AttackPlan, MetricSpec, SeedOutcome, Selection, Simu
 use tsynth_solc::{Compiler, Settings};
 
 use crate::rundir::{ObjectiveScores, Score};
+use crate::variation::Condition;
 
 /// Value that replaces a non-finite objective (a probe that bought nothing, a drained pool):
 /// the candidate is also made infeasible.
@@ -130,6 +131,19 @@ impl Pipeline {
     /// Scores `g` on `seeds` (seeds run on the current rayon pool), with the end-of-run
     /// attacks of `plan` (the hall of fame, the full search).
     pub fn evaluate(&self, g: &Genotype, seeds: &[u64], plan: &AttackPlan) -> Arc<Scored> {
+        self.evaluate_in(g, seeds, &[], plan)
+    }
+
+    /// Scores `g` on `seeds` of the nominal scenario and on every condition of `conditions`
+    /// (each at its own agent seed, with the hall of fame of `plan` replayed and nothing
+    /// searched): every condition counts like one more seed (variation-aware synthesis).
+    pub fn evaluate_in(
+        &self,
+        g: &Genotype,
+        seeds: &[u64],
+        conditions: &[Arc<Condition>],
+        plan: &AttackPlan,
+    ) -> Arc<Scored> {
         let lib = &self.library;
         let emitted = match lib
             .decode(g)
@@ -145,11 +159,12 @@ impl Pipeline {
                 });
             }
         };
-        let key = (
-            emitted.full_hash.clone(),
-            seeds.to_vec(),
-            plan.fingerprint(),
-        );
+        let mut fingerprint = plan.fingerprint();
+        for c in conditions {
+            fingerprint.push('|');
+            fingerprint.push_str(&c.record.name);
+        }
+        let key = (emitted.full_hash.clone(), seeds.to_vec(), fingerprint);
         if let Some(hit) = self.lock().get(&key) {
             self.cache_hits.fetch_add(1, Ordering::Relaxed);
             return Arc::clone(hit);
@@ -183,13 +198,40 @@ impl Pipeline {
             record: false,
             plan,
         };
-        let (eval, _) = self.sim.evaluate_compiled(
-            &emitted.sources,
-            compiled.as_ref(),
-            &emitted.param_words(),
-            seeds,
-            &how,
-        );
+        let params = emitted.param_words();
+        let (mut eval, _) =
+            self.sim
+                .evaluate_compiled(&emitted.sources, compiled.as_ref(), &params, seeds, &how);
+        if !conditions.is_empty() && !eval.seeds.is_empty() {
+            let screen = plan.screen();
+            let how = tsynth_sim::EvalOptions {
+                plan: &screen,
+                ..how
+            };
+            for c in conditions {
+                let (mut e, _) = c.sim.evaluate_compiled(
+                    &emitted.sources,
+                    compiled.as_ref(),
+                    &params,
+                    &[c.record.agent_seed],
+                    &how,
+                );
+                if e.seeds.is_empty() {
+                    let reason = e
+                        .aggregate
+                        .failure
+                        .take()
+                        .unwrap_or_else(|| "evaluation produced no seeds".into());
+                    eval.seeds.clear();
+                    eval.aggregate.failure = Some(format!("condition {}: {reason}", c.record.name));
+                    break;
+                }
+                for mut o in e.seeds {
+                    o.condition = Some(c.record.name.clone());
+                    eval.seeds.push(o);
+                }
+            }
+        }
         self.simulate_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         self.evaluations.fetch_add(1, Ordering::Relaxed);
@@ -311,6 +353,7 @@ mod tests {
             .into(),
             violation: 0.0,
             failure: None,
+            condition: None,
             attacks: Vec::new(),
         };
         let selection = Selection {

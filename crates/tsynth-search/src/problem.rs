@@ -28,6 +28,7 @@ use tsynth_moo::{EvalContext, Evaluation, MooRng, Problem};
 
 use crate::config::SearchConfig;
 use crate::pipeline::{Pipeline, Scored};
+use crate::variation::{Condition, Conditions};
 
 /// Probability that a pair of parents is recombined (otherwise the children are copies,
 /// then mutated).
@@ -63,6 +64,7 @@ pub struct GrammarProblem<'a> {
     log: Mutex<Vec<LoggedEvaluation>>,
     attacks: tsynth_sim::AttackPlan,
     archive: Vec<Vec<f64>>,
+    conditions: Option<&'a Conditions>,
 }
 
 impl<'a> GrammarProblem<'a> {
@@ -76,7 +78,23 @@ impl<'a> GrammarProblem<'a> {
             log: Mutex::new(Vec::new()),
             attacks: tsynth_sim::AttackPlan::default(),
             archive: Vec::new(),
+            conditions: None,
         }
+    }
+
+    /// The same problem scoring older layers on `conditions` too (variation-aware
+    /// synthesis, [`crate::variation`]): from `[variation] from_layer` on, every corner and
+    /// the layer's share of the Monte Carlo conditions.
+    pub fn with_conditions(mut self, conditions: &'a Conditions) -> Self {
+        self.conditions = Some(conditions);
+        self
+    }
+
+    /// The conditions (besides the nominal scenario) an evaluation in `layer` scores on.
+    pub fn conditions_for_layer(&self, layer: usize) -> Vec<std::sync::Arc<Condition>> {
+        self.conditions
+            .map(|c| c.for_layer(self.config.variation.as_ref(), layer))
+            .unwrap_or_default()
     }
 
     /// The same problem with end-of-run attacks: `attacks` is the full plan (the search,
@@ -171,10 +189,17 @@ impl Problem for GrammarProblem<'_> {
         operators::mutate(self.pipeline.library(), g, &self.mutation, rng);
     }
 
+    fn tier(&self, layer: usize) -> u32 {
+        self.conditions_for_layer(layer).len() as u32
+    }
+
     fn evaluate(&self, g: &Genotype, ctx: &EvalContext) -> Result<Evaluation<Scored>, Self::Error> {
         let seeds = self.seeds_for_layer(ctx.layer);
+        let conditions = self.conditions_for_layer(ctx.layer);
         let full = self.attacks.full_budget > 0;
-        let mut scored = self.pipeline.evaluate(g, seeds, &self.screen_plan());
+        let mut scored = self
+            .pipeline
+            .evaluate_in(g, seeds, &conditions, &self.screen_plan());
         let mut searched = false;
         if full {
             let (objectives, violation) = self.ranking(&scored);
@@ -186,7 +211,7 @@ impl Problem for GrammarProblem<'_> {
                 // the full search on the first seed, the hall on the others (the final
                 // archive's held-out re-score searches every seed)
                 let plan = self.attacks.searching_only(seeds.first().copied());
-                scored = self.pipeline.evaluate(g, seeds, &plan);
+                scored = self.pipeline.evaluate_in(g, seeds, &conditions, &plan);
                 searched = true;
             }
         }
@@ -201,7 +226,11 @@ impl Problem for GrammarProblem<'_> {
             .unwrap_or_else(|p| p.into_inner())
             .push(LoggedEvaluation {
                 id: ctx.id,
-                key: format!("{}/{}", scored.full_hash, seeds.len()),
+                key: if conditions.is_empty() {
+                    format!("{}/{}", scored.full_hash, seeds.len())
+                } else {
+                    format!("{}/{}+{}", scored.full_hash, seeds.len(), conditions.len())
+                },
                 structure: scored.structure_hash.clone(),
                 searched,
                 attacks,

@@ -107,6 +107,7 @@ impl<D: Domain> Candidate<'_, D> {
                 values,
                 violation,
                 failure,
+                condition: None,
                 attacks,
             },
             kpis,

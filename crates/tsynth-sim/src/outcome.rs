@@ -19,6 +19,10 @@ pub struct SeedOutcome {
     pub violation: f64,
     /// Why this seed is infeasible, if it failed outright.
     pub failure: Option<String>,
+    /// The condition of the environment it ran in, when not the nominal scenario
+    /// (variation-aware synthesis: a corner or a Monte Carlo sample).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     /// Attacks this seed's run found, best first (for the run's hall of fame; not stored
     /// with the outcome: the hall keeps them).
     #[serde(skip)]
@@ -98,6 +102,7 @@ mod tests {
             values: [("risk".to_string(), r), ("yield".to_string(), y)].into(),
             violation: viol,
             failure: None,
+            condition: None,
             attacks: Vec::new(),
         };
         let a = Aggregate::from_seeds(&[mk(1, 0.1, 0.2, 0.0), mk(2, 0.3, 0.1, 0.25)], &metrics);

@@ -54,6 +54,7 @@ impl SimEvaluation {
             values,
             violation: SETUP_FAILURE_VIOLATION,
             failure: Some(reason),
+            condition: None,
             attacks: Vec::new(),
         };
         Self {
